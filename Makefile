@@ -1,0 +1,30 @@
+# zava: two commands to know. `make run` sets everything up (idempotently) and opens the REPL;
+# `make test` runs the whole test suite against real PostgreSQL 18 + pgvector.
+SWIFT ?= swift
+ZAVA_HOME ?= $(CURDIR)/.zava
+export ZAVA_HOME
+
+.PHONY: run test build release bootstrap bench clean-db
+
+run: bootstrap release
+	./.build/release/zava $(ARGS)
+
+test: build
+	@bash scripts/bootstrap.sh --test
+	ZAVA_TEST_HOME=$(ZAVA_HOME)/test ZAVA_VENV=$(ZAVA_HOME)/venv $(SWIFT) test --no-parallel 2>&1 | tee $(ZAVA_HOME)/test.log; exit $${PIPESTATUS[0]}
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	$(SWIFT) build
+
+release: bootstrap
+	$(SWIFT) build -c release
+
+bench: release
+	bash bench/run.sh
+
+clean-db:
+	-./.build/release/zava db stop
+	rm -rf $(ZAVA_HOME)/data $(ZAVA_HOME)/run $(ZAVA_HOME)/log $(ZAVA_HOME)/cluster.json $(ZAVA_HOME)/pgpass

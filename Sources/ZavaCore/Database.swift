@@ -1,0 +1,39 @@
+import Foundation
+
+/// The data layer every front end shares: one pool of analyst connections and the identities.
+public final class Database: Sendable {
+    public let pool: ConnectionPool
+    public let defaultLimits: QueryLimits
+
+    public init(conninfo: String, poolSize: Int, acquireTimeout: Duration = .seconds(10), limits: QueryLimits) {
+        pool = ConnectionPool(conninfo: conninfo, size: poolSize, acquireTimeout: acquireTimeout)
+        defaultLimits = limits
+    }
+
+    /// A session for one identity. There is deliberately no way to get one without an identity
+    /// outside ZavaCore: no identity means no store rows, never head office.
+    public func session(for identity: Identity, limits: QueryLimits? = nil) -> Session {
+        Session(identity: identity, pool: pool, limits: limits ?? defaultLimits)
+    }
+
+    /// Catalogue reads with no identity: RLS shows them no store-owned rows.
+    var anonymous: Session { Session(identity: nil, pool: pool, limits: defaultLimits) }
+
+    /// Every identity, read from `retail.stores`.
+    public func identities() async throws -> IdentityDirectory {
+        let result = try await anonymous.run("SELECT store_id, store_name, rls_user_id FROM retail.stores ORDER BY store_id")
+        let stores = result.rows.compactMap { row -> (id: Int, name: String, rlsUserID: UUID)? in
+            guard case .int(let id) = row[0], case .text(let name) = row[1], case .uuid(let text) = row[2],
+                  let uuid = UUID(uuidString: text) else { return nil }
+            return (Int(id), name, uuid)
+        }
+        return IdentityDirectory(stores: stores)
+    }
+
+    /// Succeeds when the database answers a trivial query (health checks).
+    public func ping() async throws {
+        _ = try await anonymous.run("SELECT 1")
+    }
+
+    public func close() async { await pool.close() }
+}

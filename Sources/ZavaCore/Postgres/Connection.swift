@@ -1,0 +1,213 @@
+import CLibPQ
+import Dispatch
+import Foundation
+
+/// One libpq connection. Every libpq call on it runs on its own serial queue, so blocking
+/// network I/O never stalls Swift's cooperative thread pool; callers `await` the result.
+final class Connection: @unchecked Sendable {
+    let handle: OpaquePointer
+    private let queue: DispatchQueue
+    let canceller: Canceller
+    let typeNames: TypeNameCache
+    /// Set when this connection must not be reused (broken, or a cancel may still be in flight).
+    private(set) var isPoisoned = false
+
+    private init(handle: OpaquePointer, label: String, typeNames: TypeNameCache) {
+        self.handle = handle
+        self.queue = DispatchQueue(label: label)
+        self.canceller = Canceller(connection: handle)
+        self.typeNames = typeNames
+    }
+
+    deinit {
+        canceller.invalidate()
+        PQfinish(handle)
+    }
+
+    /// Connects with the connection string passed to libpq unmodified (URIs, multi-host lists,
+    /// service files, .pgpass and sslmode all behave as libpq documents).
+    static func connect(conninfo: String, typeNames: TypeNameCache) async throws -> Connection {
+        let queue = DispatchQueue(label: "zava.connect")
+        let handle: OpaquePointer = try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                guard let conn = PQconnectdb(conninfo) else {
+                    continuation.resume(throwing: ConnectionError(.unavailable, "out of memory"))
+                    return
+                }
+                guard PQstatus(conn) == CONNECTION_OK else {
+                    let message = String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines()
+                    PQfinish(conn)
+                    continuation.resume(throwing: ConnectionError(.unavailable, message))
+                    return
+                }
+                continuation.resume(returning: conn)
+            }
+        }
+        // Server notices (e.g. "already exists, skipping") are not the user's business.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        let connection = Connection(handle: handle, label: "zava.connection", typeNames: typeNames)
+        if !typeNames.isLoaded {
+            try await connection.loadTypeNames()
+        }
+        return connection
+    }
+
+    var isHealthy: Bool { !isPoisoned && PQstatus(handle) == CONNECTION_OK }
+
+    /// The server's version number, e.g. 180006.
+    var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// Runs blocking libpq work on this connection's queue; a Swift task cancellation sends the
+    /// server a cancel request for whatever statement is running.
+    func withHandle<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer, Connection) throws -> T) async throws -> T {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(with: Result { try body(self.handle, self) })
+                }
+            }
+        } onCancel: {
+            self.canceller.cancel()
+        }
+    }
+
+    func poison() { isPoisoned = true }
+
+    /// Runs statements with the simple protocol, for trusted administrative SQL (migrations,
+    /// seeding) that may hold several statements. Never used for a user's statement.
+    func executeScript(_ sql: String) async throws {
+        try await withHandle { conn, connection in
+            let result = PQexec(conn, sql)
+            defer { PQclear(result) }
+            try connection.check(result, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY])
+        }
+    }
+
+    /// Runs one trusted statement and returns its rows as text (administrative queries).
+    func queryText(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
+        try await withHandle { conn, connection in
+            let result = Connection.sendParams(conn, sql, parameters, synchronous: true)
+            defer { PQclear(result) }
+            try connection.check(result, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
+            return (0..<PQntuples(result)).map { row in
+                (0..<PQnfields(result)).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                }
+            }
+        }
+    }
+
+    /// Streams rows from a COPY ... FROM STDIN: `produce` is called until it returns nil.
+    func copyIn(_ sql: String, produce: @escaping @Sendable () -> [UInt8]?) async throws {
+        try await withHandle { conn, connection in
+            let start = PQexec(conn, sql)
+            defer { PQclear(start) }
+            try connection.check(start, expecting: [PGRES_COPY_IN])
+            while let chunk = produce() {
+                let sent = chunk.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress.map { base in
+                        base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                            PQputCopyData(conn, $0, Int32(buffer.count))
+                        }
+                    } ?? 1
+                }
+                if sent != 1 { throw connection.lostError() }
+            }
+            guard PQputCopyEnd(conn, nil) == 1 else { throw connection.lostError() }
+            while let result = PQgetResult(conn) {
+                defer { PQclear(result) }
+                try connection.check(result, expecting: [PGRES_COMMAND_OK])
+            }
+        }
+    }
+
+    // MARK: - libpq helpers used on the connection's queue
+
+    func check(_ result: OpaquePointer?, expecting: [ExecStatusType]) throws {
+        if let result, expecting.contains(PQresultStatus(result)) { return }
+        if let error = DatabaseError(result: result) {
+            if PQstatus(handle) != CONNECTION_OK { throw lostError() }
+            throw error
+        }
+        throw lostError()
+    }
+
+    func lostError() -> ConnectionError {
+        isPoisoned = true
+        let message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
+        return ConnectionError(.lost, message.isEmpty ? "no response from server" : message)
+    }
+
+    /// Sends one statement over the extended protocol (which refuses multi-statement text).
+    /// With `synchronous` it waits for the result (`PQexecParams`); else it only queues it.
+    @discardableResult
+    static func sendParams(_ conn: OpaquePointer, _ sql: String, _ parameters: [String?], synchronous: Bool) -> OpaquePointer? {
+        var cStrings: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
+        defer { cStrings.forEach { free($0) } }
+        return cStrings.withUnsafeMutableBufferPointer { buffer -> OpaquePointer? in
+            let values = UnsafeRawPointer(buffer.baseAddress).map { $0.assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
+            if synchronous {
+                return PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            }
+            let sent = PQsendQueryParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            return sent == 1 ? conn : nil
+        }
+    }
+
+    private func loadTypeNames() async throws {
+        let rows = try await queryText("SELECT oid::text, format_type(oid, NULL) FROM pg_catalog.pg_type")
+        var names: [UInt32: String] = [:]
+        for row in rows {
+            if let oidText = row[0], let oid = UInt32(oidText), let name = row[1] { names[oid] = name }
+        }
+        typeNames.store(names)
+    }
+}
+
+/// Sends cancel requests for a connection from any thread (libpq's PGcancel is made for that).
+final class Canceller: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelHandle: OpaquePointer?
+    private(set) var cancelRequested = false
+
+    init(connection: OpaquePointer) {
+        cancelHandle = PQgetCancel(connection)
+    }
+
+    func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let cancelHandle else { return }
+        cancelRequested = true
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+    }
+
+    /// Whether a cancel was sent since the last reset; clears the flag.
+    func takeRequested() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let requested = cancelRequested
+        cancelRequested = false
+        return requested
+    }
+
+    func invalidate() {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        cancelHandle = nil
+    }
+}
+
+/// Type names by OID, loaded once per pool (extension types such as `vector` have no fixed OID).
+final class TypeNameCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var names: [UInt32: String] = [:]
+
+    var isLoaded: Bool { lock.withLock { !names.isEmpty } }
+
+    func store(_ newNames: [UInt32: String]) { lock.withLock { names = newNames } }
+
+    func name(for oid: UInt32) -> String { lock.withLock { names[oid] } ?? "oid \(oid)" }
+}

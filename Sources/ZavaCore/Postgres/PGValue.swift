@@ -1,0 +1,118 @@
+/// One decoded cell of a result. Exact where it matters: numerics keep every digit,
+/// dates and timestamps keep the server's text (what psql shows), vectors become floats.
+public enum PGValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    /// `numeric`, kept as the server's exact decimal text (no float rounding).
+    case numeric(String)
+    case text(String)
+    case date(String)
+    case timestamp(String)
+    case uuid(String)
+    case json(String)
+    case vector([Float])
+    case array([PGValue])
+
+    public var isNull: Bool { if case .null = self { true } else { false } }
+
+    /// The value as psql prints it in aligned output.
+    public var displayText: String {
+        switch self {
+        case .null: ""
+        case .bool(let value): value ? "t" : "f"
+        case .int(let value): String(value)
+        case .double(let value): PGValue.format(value)
+        case .numeric(let text), .text(let text), .date(let text), .timestamp(let text),
+             .uuid(let text), .json(let text): text
+        case .vector(let values): "[" + values.map { PGValue.format(Double($0)) }.joined(separator: ",") + "]"
+        case .array(let values): "{" + values.map(\.arrayElementText).joined(separator: ",") + "}"
+        }
+    }
+
+    /// Whether renderers right-align it (numbers, like psql).
+    public var isNumeric: Bool {
+        switch self {
+        case .int, .double, .numeric: true
+        default: false
+        }
+    }
+
+    private var arrayElementText: String {
+        switch self {
+        case .null: return "NULL"
+        case .text(let text), .json(let text):
+            let needsQuotes = text.isEmpty || text.contains { " ,{}\"\\".contains($0) } || text.uppercased() == "NULL"
+            guard needsQuotes else { return text }
+            return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        default: return displayText
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+}
+
+/// Decodes the text format by type, so every front end sees the same typed value.
+enum PGValueDecoder {
+    static func decode(_ text: String, typeName: String) -> PGValue {
+        if typeName.hasSuffix("[]") {
+            let element = String(typeName.dropLast(2))
+            return .array(PGArrayParser.parse(text).map { $0.map { decode($0, typeName: element) } ?? .null })
+        }
+        switch typeName {
+        case "boolean": return .bool(text == "t")
+        case "smallint", "integer", "bigint", "oid":
+            return Int64(text).map(PGValue.int) ?? .numeric(text)
+        case "real", "double precision":
+            return Double(text).map(PGValue.double) ?? .text(text)
+        case "numeric", "money": return .numeric(text)
+        case "date": return .date(text)
+        case "timestamp without time zone", "timestamp with time zone", "time without time zone",
+             "time with time zone", "interval":
+            return .timestamp(text)
+        case "uuid": return .uuid(text)
+        case "json", "jsonb": return .json(text)
+        case "vector":
+            let body = text.dropFirst().dropLast()
+            return .vector(body.split(separator: ",").compactMap { Float($0) })
+        default: return .text(text)
+        }
+    }
+}
+
+/// Parses a one-dimensional PostgreSQL array literal (`{a,"b c",NULL}`); nested arrays are
+/// returned as their text so nothing is lost.
+enum PGArrayParser {
+    static func parse(_ literal: String) -> [String?] {
+        var chars = Substring(literal)
+        if let equals = chars.firstIndex(of: "="), chars.first == "[" { chars = chars[chars.index(after: equals)...] }
+        guard chars.first == "{", chars.last == "}" else { return [literal] }
+        chars = chars.dropFirst().dropLast()
+        var items: [String?] = []
+        var current = ""
+        var quoted = false, wasQuoted = false, escaped = false, depth = 0
+        for char in chars {
+            if escaped { current.append(char); escaped = false; continue }
+            switch char {
+            case "\\" where quoted: escaped = true
+            case "\"": quoted.toggle(); wasQuoted = true
+            case "{" where !quoted: depth += 1; current.append(char)
+            case "}" where !quoted: depth -= 1; current.append(char)
+            case "," where !quoted && depth == 0:
+                items.append(wasQuoted || current != "NULL" ? current : nil)
+                current = ""; wasQuoted = false
+            default: current.append(char)
+            }
+        }
+        if !current.isEmpty || wasQuoted || !items.isEmpty {
+            items.append(wasQuoted || current != "NULL" ? current : nil)
+        }
+        return items
+    }
+}

@@ -1,0 +1,203 @@
+import CLibPQ
+
+/// A statement wrapped in trusted set-up and clean-up statements, sent as one libpq pipeline
+/// so the whole request costs one network round trip.
+///
+/// Every part goes over the extended protocol, which accepts exactly one statement per
+/// message: the user's text can never smuggle a second statement in. The clean-up statements
+/// each follow a sync point, so they run even when the statement failed.
+struct PipelinedStatement: Sendable {
+    var setup: [String]
+    var statement: String
+    var parameters: [String?]
+    var cleanup: [String]
+    /// Rows handed to the sink at most; later rows set `truncated` and are discarded.
+    var rowLimit: Int
+    /// Rows read and discarded past the limit before the server is asked to stop instead.
+    var drainLimit: Int = 20_000
+}
+
+/// Receives a streamed result on the connection's queue, one row at a time.
+protocol RowSink: AnyObject, Sendable {
+    func receive(columns: [Column]) throws
+    func receive(row: [PGValue]) throws
+}
+
+extension Connection {
+    /// Runs the pipeline, streaming rows into `sink` (single-row mode: memory stays flat
+    /// whatever the result's size).
+    func execute(_ pipeline: PipelinedStatement, into sink: RowSink) async throws -> StatementSummary {
+        try await withHandle { conn, connection in
+            try connection.runPipeline(conn, pipeline, sink)
+        }
+    }
+
+    private func runPipeline(_ conn: OpaquePointer, _ pipeline: PipelinedStatement, _ sink: RowSink) throws -> StatementSummary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        guard PQenterPipelineMode(conn) == 1 else { throw lostError() }
+        defer {
+            if PQexitPipelineMode(conn) != 1 { poison() }
+            if canceller.takeRequested() { poison() }
+        }
+
+        for sql in pipeline.setup {
+            guard Connection.sendParams(conn, sql, [], synchronous: false) != nil else { throw lostError() }
+        }
+        guard Connection.sendParams(conn, pipeline.statement, pipeline.parameters, synchronous: false) != nil,
+              PQpipelineSync(conn) == 1 else { throw lostError() }
+        for sql in pipeline.cleanup {
+            guard Connection.sendParams(conn, sql, [], synchronous: false) != nil,
+                  PQpipelineSync(conn) == 1 else { throw lostError() }
+        }
+
+        var failure: Error?
+        for _ in pipeline.setup {
+            if let error = consumeResults(conn) { failure = failure ?? error }
+        }
+
+        var state = StreamState(rowLimit: pipeline.rowLimit, drainLimit: pipeline.drainLimit)
+        _ = PQsetSingleRowMode(conn)
+        while let result = PQgetResult(conn) {
+            defer { PQclear(result) }
+            do {
+                try state.handle(result, conn: conn, connection: self, sink: sink)
+            } catch {
+                failure = failure ?? error
+                if state.cancelSent == false { canceller.cancel(); state.cancelSent = true }
+            }
+        }
+        let elapsed = clock.now - started
+        if let error = state.error, failure == nil { failure = error }
+
+        try expectSync(conn)
+        for _ in pipeline.cleanup {
+            if let error = consumeResults(conn), !(error is DatabaseError) { failure = failure ?? error }
+            try expectSync(conn)
+        }
+        if PQstatus(conn) != CONNECTION_OK { throw lostError() }
+        if let failure { throw failure }
+        return StatementSummary(columns: state.columns ?? [], rowCount: state.rowCount, truncated: state.truncated,
+                                commandTag: state.commandTag, elapsed: elapsed)
+    }
+
+    /// Reads one queued statement's results up to its terminating NULL; returns its error, if any.
+    private func consumeResults(_ conn: OpaquePointer) -> Error? {
+        var error: Error?
+        while let result = PQgetResult(conn) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_FATAL_ERROR:
+                error = error ?? failure(from: result)
+            case PGRES_COPY_OUT, PGRES_COPY_IN, PGRES_COPY_BOTH:
+                error = error ?? refuseCopy(conn)
+            default: break
+            }
+        }
+        if PQstatus(conn) != CONNECTION_OK { return lostError() }
+        return error
+    }
+
+    private func expectSync(_ conn: OpaquePointer) throws {
+        guard let result = PQgetResult(conn) else { throw lostError() }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_PIPELINE_SYNC else { throw lostError() }
+    }
+
+    /// The server's error for a failed result, or a connection error when the link broke.
+    func failure(from result: OpaquePointer) -> Error {
+        guard PQstatus(handle) == CONNECTION_OK, let error = DatabaseError(result: result) else { return lostError() }
+        return error
+    }
+
+    /// COPY streams are not part of the analyst's read-only API: end them at once.
+    func refuseCopy(_ conn: OpaquePointer) -> Error {
+        var buffer: UnsafeMutablePointer<CChar>?
+        _ = PQputCopyEnd(conn, "COPY is not supported by zava")
+        while PQgetCopyData(conn, &buffer, 0) > 0 { PQfreemem(buffer) }
+        return DatabaseError(sqlState: "0A000", message: "COPY is not supported here; use a SELECT and an export format instead")
+    }
+}
+
+/// The user statement's part of the pipeline: columns, row cap, command tag.
+private struct StreamState {
+    let rowLimit: Int
+    let drainLimit: Int
+    var columns: [Column]?
+    var rowCount = 0
+    var discarded = 0
+    var truncated = false
+    var cancelSent = false
+    var commandTag = ""
+    var error: Error?
+
+    init(rowLimit: Int, drainLimit: Int) {
+        self.rowLimit = rowLimit
+        self.drainLimit = drainLimit
+    }
+
+    mutating func handle(_ result: OpaquePointer, conn: OpaquePointer, connection: Connection, sink: RowSink) throws {
+        switch PQresultStatus(result) {
+        case PGRES_SINGLE_TUPLE:
+            try describe(result, connection: connection, sink: sink)
+            guard rowCount < rowLimit else {
+                truncated = true
+                discarded += 1
+                if discarded > drainLimit, !cancelSent {
+                    connection.canceller.cancel()
+                    cancelSent = true
+                }
+                return
+            }
+            try sink.receive(row: decodeRow(result, row: 0))
+            rowCount += 1
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+            if PQresultStatus(result) == PGRES_TUPLES_OK { try describe(result, connection: connection, sink: sink) }
+            commandTag = String(cString: PQcmdStatus(result))
+        case PGRES_EMPTY_QUERY:
+            commandTag = ""
+        case PGRES_FATAL_ERROR:
+            let error = connection.failure(from: result)
+            // A cancel we sent ourselves to stop a truncated result is not the user's error.
+            if truncated, cancelSent, (error as? DatabaseError)?.isCancellation == true { return }
+            self.error = self.error ?? error
+        case PGRES_COPY_OUT, PGRES_COPY_IN, PGRES_COPY_BOTH:
+            self.error = self.error ?? connection.refuseCopy(conn)
+        default:
+            break
+        }
+    }
+
+    private mutating func describe(_ result: OpaquePointer, connection: Connection, sink: RowSink) throws {
+        guard columns == nil else { return }
+        let described = (0..<PQnfields(result)).map { index in
+            let oid = UInt32(PQftype(result, index))
+            return Column(name: String(cString: PQfname(result, index)), typeOID: oid,
+                          typeName: connection.typeNames.name(for: oid))
+        }
+        columns = described
+        try sink.receive(columns: described)
+    }
+
+    private func decodeRow(_ result: OpaquePointer, row: Int32) -> [PGValue] {
+        guard let columns else { return [] }
+        return columns.indices.map { index in
+            let field = Int32(index)
+            if PQgetisnull(result, row, field) == 1 { return .null }
+            let length = Int(PQgetlength(result, row, field))
+            let text = PQgetvalue(result, row, field).withMemoryRebound(to: UInt8.self, capacity: length) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+            }
+            return PGValueDecoder.decode(text, typeName: columns[index].typeName)
+        }
+    }
+}
+
+/// Collects a streamed result into a `QueryResult` (bounded by the row limit).
+final class CollectingSink: RowSink, @unchecked Sendable {
+    private(set) var columns: [Column] = []
+    private(set) var rows: [[PGValue]] = []
+
+    func receive(columns: [Column]) { self.columns = columns }
+    func receive(row: [PGValue]) { rows.append(row) }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Per-request limits: how many rows come back and how long the server may work.
+public struct QueryLimits: Sendable, Equatable {
+    public var rowCap: Int
+    public var statementTimeout: Duration
+
+    public init(rowCap: Int, statementTimeout: Duration) {
+        self.rowCap = max(0, rowCap)
+        self.statementTimeout = statementTimeout
+    }
+}
+
+/// Runs statements as one identity. This is the only code that knows the RLS protocol:
+///
+///     BEGIN READ ONLY
+///     SET LOCAL zava.rls_user_id = '<identity>'     -- what the policies read
+///     SET LOCAL statement_timeout = <ms>
+///     <the one user statement>                      -- extended protocol: one statement only
+///     -- sync --
+///     ROLLBACK                                      -- always; nothing is ever committed
+///     -- sync --
+///     DISCARD ALL                                   -- no session state outlives the request
+///     -- sync --
+///
+/// all sent as one pipeline (one round trip). Nothing is set at session scope, so a pooled
+/// connection carries no identity from one request to the next.
+public struct Session: Sendable {
+    /// nil only for the catalogue reads that need no identity (they see no store rows).
+    public let identity: Identity?
+    let pool: ConnectionPool
+    public let limits: QueryLimits
+
+    init(identity: Identity?, pool: ConnectionPool, limits: QueryLimits) {
+        self.identity = identity
+        self.pool = pool
+        self.limits = limits
+    }
+
+    /// The same session with other limits (e.g. a front end's own row cap).
+    public func with(limits: QueryLimits) -> Session {
+        Session(identity: identity, pool: pool, limits: limits)
+    }
+
+    /// Runs one statement and collects its rows (at most `limits.rowCap`).
+    public func run(_ sql: String, parameters: [String?] = []) async throws -> QueryResult {
+        let (summary, sink) = try await retryingOnStaleConnection { () -> (StatementSummary, CollectingSink) in
+            let sink = CollectingSink()
+            return (try await execute(sql, parameters: parameters, into: sink), sink)
+        }
+        return QueryResult(columns: summary.columns.isEmpty ? sink.columns : summary.columns, rows: sink.rows,
+                           truncated: summary.truncated, commandTag: summary.commandTag, elapsed: summary.elapsed)
+    }
+
+    /// Streams one statement's rows to `onRow` as they arrive (memory stays flat), after
+    /// `onColumns`. The callbacks run on a connection thread, one at a time.
+    public func stream(_ sql: String, parameters: [String?] = [],
+                       onColumns: @escaping @Sendable ([Column]) throws -> Void,
+                       onRow: @escaping @Sendable ([PGValue]) throws -> Void) async throws -> StatementSummary {
+        let sink = ClosureSink(onColumns: onColumns, onRow: onRow)
+        return try await retryingOnStaleConnection(canRetry: { !sink.started }) {
+            try await execute(sql, parameters: parameters, into: sink)
+        }
+    }
+
+    private func execute(_ sql: String, parameters: [String?], into sink: RowSink) async throws -> StatementSummary {
+        try await pool.withConnection { connection in
+            try await connection.execute(pipeline(sql, parameters), into: sink)
+        }
+    }
+
+    func pipeline(_ sql: String, _ parameters: [String?]) -> PipelinedStatement {
+        var setup = ["BEGIN READ ONLY"]
+        if let identity {
+            // A UUID's text is hex digits and dashes only: safe to inline (SET takes no parameters).
+            setup.append("SET LOCAL zava.rls_user_id = '\(identity.rlsUserID.uuidString.lowercased())'")
+        }
+        let milliseconds = max(1, Int(limits.statementTimeout.components.seconds * 1000
+                                      + limits.statementTimeout.components.attoseconds / 1_000_000_000_000_000))
+        setup.append("SET LOCAL statement_timeout = \(milliseconds)")
+        return PipelinedStatement(setup: setup, statement: sql, parameters: parameters,
+                                  cleanup: ["ROLLBACK", "DISCARD ALL"], rowLimit: limits.rowCap)
+    }
+
+    /// A request that failed because its pooled connection had gone stale (server restart,
+    /// terminated backend) is retried once on a new connection. Safe: every request is a
+    /// read-only transaction that is rolled back.
+    private func retryingOnStaleConnection<T>(canRetry: () -> Bool = { true },
+                                              _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ConnectionError where error.kind == .lost && canRetry() {
+            await pool.discardIdle()
+            return try await body()
+        }
+    }
+}
+
+/// Forwards streamed rows to closures.
+private final class ClosureSink: RowSink, @unchecked Sendable {
+    let onColumns: @Sendable ([Column]) throws -> Void
+    let onRow: @Sendable ([PGValue]) throws -> Void
+    private(set) var started = false
+
+    init(onColumns: @escaping @Sendable ([Column]) throws -> Void, onRow: @escaping @Sendable ([PGValue]) throws -> Void) {
+        self.onColumns = onColumns
+        self.onRow = onRow
+    }
+
+    func receive(columns: [Column]) throws { started = true; try onColumns(columns) }
+    func receive(row: [PGValue]) throws { try onRow(row) }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import ZavaCore
+
+/// Non-interactive runs: `zava -c "SQL"` and SQL from standard input. Each statement's
+/// result goes to stdout, errors to stderr; the run fails if any statement failed.
+public struct Batch {
+    let database: Database
+    let profile: String?
+    let format: OutputFormat
+
+    public init(database: Database, profile: String?, format: OutputFormat) {
+        self.database = database
+        self.profile = profile
+        self.format = format
+    }
+
+    /// Runs every statement of `script`; returns false when one failed.
+    public func run(_ script: String) async throws -> Bool {
+        guard let profile else {
+            throw MissingIdentityError()
+        }
+        let identity = try await database.identities().resolve(profile)
+        let session = database.session(for: identity)
+        let out = OutputBuffer()
+        defer { out.flush() }
+        var ok = true
+        for statement in StatementSplitter.split(script) {
+            do {
+                if format == .csv {
+                    // Streamed: memory stays flat whatever the result's size.
+                    let summary = try await session.stream(statement, onColumns: { out.write(CSVRenderer.header($0)) },
+                                                           onRow: { out.write(CSVRenderer.line($0)) })
+                    if summary.truncated { Self.warn("result truncated at \(summary.rowCount) rows (row cap)") }
+                } else {
+                    out.write(format.render(try await session.run(statement)))
+                }
+            } catch {
+                out.flush()
+                FileHandle.standardError.write(Data(ErrorRenderer.render(error, statement: statement).utf8))
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("zava: \(message)\n".utf8))
+    }
+}
+
+/// Fail closed: without an identity nothing runs (never head office by default).
+public struct MissingIdentityError: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String {
+        "no identity: choose one with --as (headoffice, seattle, bellevue, ...) or set ZAVA_PROFILE"
+    }
+}

@@ -1,0 +1,51 @@
+import CEditLine
+import Foundation
+
+/// libedit's line editing and history, and Ctrl-C as a flag rather than a kill.
+final class LineEditor {
+    enum Input {
+        case line(String)
+        case interrupted
+        case endOfInput
+    }
+
+    private let historyFile: URL?
+
+    init(historyFile: URL?, historySize: Int = 2_000) {
+        self.historyFile = historyFile
+        zava_set_catch_signals(0)
+        zava_install_sigint_handler()
+        using_history()
+        zava_set_history_length(Int32(historySize))
+        if let historyFile {
+            try? FileManager.default.createDirectory(at: historyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            _ = read_history(historyFile.path)
+        }
+    }
+
+    func readLine(prompt: String) -> Input {
+        _ = zava_take_sigint()
+        guard let raw = readline(prompt) else {
+            return zava_take_sigint() != 0 ? .interrupted : .endOfInput
+        }
+        defer { free(raw) }
+        if zava_take_sigint() != 0 { return .interrupted }
+        return .line(String(cString: raw))
+    }
+
+    /// Ctrl-C, readable from the task that watches a running query.
+    var interrupts: InterruptFlag { InterruptFlag() }
+
+    func remember(_ entry: String) {
+        let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return }
+        if let last = zava_last_history_line(), String(cString: last) == trimmed { return }
+        add_history(trimmed)
+        if let historyFile { _ = write_history(historyFile.path) }
+    }
+}
+
+/// True once per Ctrl-C press. (Kept in this file: the C flag it reads is file-static.)
+struct InterruptFlag: Sendable {
+    func take() -> Bool { zava_take_sigint() != 0 }
+}

@@ -1,0 +1,48 @@
+import ZavaCore
+
+/// How a result is shown: the REPL's `:format`, `zava -c --format`.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, expanded, csv, json, markdown
+
+    /// Renders a whole result (the streaming formats also have row-at-a-time writers).
+    public func render(_ result: QueryResult, style: RenderStyle = .plain) -> String {
+        switch self {
+        case .table: TableRenderer(style: style).render(result)
+        case .expanded: ExpandedRenderer(style: style).render(result)
+        case .csv: CSVRenderer.header(result.columns) + result.rows.map(CSVRenderer.line).joined()
+        case .json: JSONRenderer.render(result)
+        case .markdown: MarkdownRenderer.render(result)
+        }
+    }
+}
+
+/// Presentation choices that do not change the data: how NULL looks, colour.
+public struct RenderStyle: Sendable {
+    public var null: String
+    public var colour: Bool
+
+    public init(null: String = "∅", colour: Bool = false) {
+        self.null = null
+        self.colour = colour
+    }
+
+    public static let plain = RenderStyle()
+
+    func header(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    func nullText(width: Int? = nil) -> String {
+        let text = width.map { DisplayWidth.pad(null, to: $0) } ?? null
+        return colour ? "\u{1B}[2m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// The footer psql prints under a result: `(3 rows)` plus the truncation notice.
+enum Footer {
+    static func text(_ result: QueryResult) -> String {
+        let count = result.rows.count
+        var text = "(\(count) row\(count == 1 ? "" : "s"))"
+        if result.truncated {
+            text += "\n(result truncated at \(count) rows: the row cap stopped it; use --max-rows or ZAVA_ROW_CAP for more)"
+        }
+        return text
+    }
+}

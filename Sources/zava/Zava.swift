@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import ZavaCore
+import ZavaREPL
+
+@main
+struct Zava: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zava",
+        abstract: "Retail analytics over PostgreSQL with row-level security: a REPL, and an MCP endpoint.",
+        subcommands: [DBCommand.self])
+
+    @Option(name: [.short, .customLong("command")], help: "Run one SQL statement (or several, separated by ';') and exit.")
+    var command: String?
+
+    @Option(name: .customLong("as"), help: "Identity: headoffice, a store profile (seattle, ...), a store name or rls_user_id.")
+    var profile: String?
+
+    @Option(help: "Output format: table, expanded, csv, json, markdown.")
+    var format: OutputFormat?
+
+    @Option(help: "Row cap for this run (default ZAVA_ROW_CAP).")
+    var maxRows: Int?
+
+    func run() async throws {
+        try await reportingErrors {
+            let runtime = try Runtime.load()
+            let database = try await runtime.openDatabase(rowCap: maxRows)
+            defer { Task { await database.close() } }
+            let interactive = command == nil && isatty(STDIN_FILENO) == 1
+            if interactive {
+                let repl = try await REPL(database: database, configuration: runtime.configuration, profile: profile,
+                                          format: format ?? .table)
+                await repl.run()
+            } else {
+                let script = command ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                let ok = try await Batch(database: database, profile: profile ?? runtime.configuration.values["ZAVA_PROFILE"],
+                                         format: format ?? .table).run(script)
+                if !ok { throw ExitCodeError.failure }
+            }
+        }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
