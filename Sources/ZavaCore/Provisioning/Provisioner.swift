@@ -21,10 +21,12 @@ public struct Provisioner: Sendable {
     public init(configuration: Configuration, files: ProjectFiles, database: String? = nil) {
         self.configuration = configuration
         self.files = files
-        self.database = database ?? EmbeddedCluster(home: configuration.home).database
+        self.database = database ?? "zava"
     }
 
-    public var cluster: EmbeddedCluster { EmbeddedCluster(home: configuration.home) }
+    public var cluster: EmbeddedCluster {
+        EmbeddedCluster(home: configuration.home, installDirectory: configuration.pgInstallDirectory)
+    }
 
     /// The analyst's connection string, after making sure the database can serve it.
     public func prepare(seedScale: Double = 1, events: @Sendable (Event) -> Void = { _ in }) async throws -> String {
@@ -32,7 +34,7 @@ public struct Provisioner: Sendable {
         let cluster = self.cluster
         switch cluster.status {
         case .notInstalled:
-            throw EmbeddedClusterError.notInstalled(cluster.dataDirectory.deletingLastPathComponent().path + "/pg")
+            throw EmbeddedClusterError.notInstalled(cluster.installDirectory.path)
         case .notInitialized:
             events(.initializing(dataDirectory: cluster.dataDirectory.path))
             try cluster.initialize()

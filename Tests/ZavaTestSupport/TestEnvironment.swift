@@ -1,0 +1,113 @@
+import Foundation
+@testable import ZavaCore
+
+/// A private test cluster (under `ZAVA_TEST_HOME`, default `.zava/test`), provisioned once per
+/// test process, with a seeded template database; every suite clones its own database from it.
+public actor TestEnvironment {
+    public static let shared = TestEnvironment()
+
+    public static let seedScale = 0.02
+    private var ready: Task<Provisioner, Error>?
+
+    public let files: ProjectFiles
+    public let configuration: Configuration
+
+    init() {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        files = ProjectFiles(root: root)
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["ZAVA_TEST_HOME"] ?? root.appendingPathComponent(".zava/test").path
+        let pg = environment["ZAVA_PG_DIR"] ?? root.appendingPathComponent(".zava/pg").path
+        // Force the embedded cluster even if the developer's shell points at another database.
+        configuration = (try? Configuration(values: ["ZAVA_HOME": home, "ZAVA_PG_DIR": pg], directory: root))
+            ?? { fatalError("test configuration") }()
+    }
+
+    public var cluster: EmbeddedCluster {
+        EmbeddedCluster(home: configuration.home, installDirectory: configuration.pgInstallDirectory)
+    }
+
+    /// A fresh database cloned from the seeded template, named after the suite.
+    public func database(_ name: String) async throws -> TestDatabase {
+        let template = try await templateProvisioner()
+        let databaseName = "zava_test_\(name.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" })"
+        let admin = try await Connection.connect(conninfo: try cluster.conninfo(role: .superuser, database: "postgres"),
+                                                 typeNames: TypeNameCache())
+        try await admin.executeScript("DROP DATABASE IF EXISTS \"\(databaseName)\" WITH (FORCE)")
+        try await admin.executeScript("CREATE DATABASE \"\(databaseName)\" TEMPLATE \"\(template.database)\" OWNER zava_owner")
+        return TestDatabase(name: databaseName, cluster: cluster, files: files, configuration: configuration)
+    }
+
+    /// The template: created, migrated and seeded once; rebuilt when sql/ or data/ change.
+    private func templateProvisioner() async throws -> Provisioner {
+        if let ready { return try await ready.value }
+        let task = Task { try await self.buildTemplate() }
+        ready = task
+        return try await task.value
+    }
+
+    private func buildTemplate() async throws -> Provisioner {
+        let cluster = self.cluster
+        if cluster.status == .notInitialized { try cluster.initialize() }
+        try cluster.start()
+        let name = "zava_template_\(try fingerprint())"
+        let provisioner = Provisioner(configuration: configuration, files: files, database: name)
+        let admin = try await Connection.connect(conninfo: try cluster.conninfo(role: .superuser, database: "postgres"),
+                                                 typeNames: TypeNameCache())
+        let marker = try await admin.queryText(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", [name])
+        if marker.first?.first == "ready" { return provisioner }
+        try await admin.executeScript("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+        try await provisioner.provisionRoles()
+        try await provisioner.migrate()
+        try await provisioner.seed(scale: Self.seedScale)
+        try await admin.executeScript("COMMENT ON DATABASE \"\(name)\" IS 'ready'")
+        return provisioner
+    }
+
+    private func fingerprint() throws -> String {
+        let manager = FileManager.default
+        var text = "\(Self.seedScale)"
+        for directory in [files.sqlDirectory, files.dataDirectory, files.dataDirectory.appendingPathComponent("catalog")] {
+            for name in try manager.contentsOfDirectory(atPath: directory.path).sorted() where name.hasSuffix(".sql") || name.hasSuffix(".json") {
+                text += name + ((try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? "")
+            }
+        }
+        return Checksum.fnv1a(text)
+    }
+}
+
+/// One suite's database: connection strings for each role and ready-made data layers.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let cluster: EmbeddedCluster
+    public let files: ProjectFiles
+    public let configuration: Configuration
+
+    public func conninfo(_ role: EmbeddedCluster.Role) throws -> String {
+        try cluster.conninfo(role: role, database: name)
+    }
+
+    /// The analyst data layer, as the front ends use it.
+    public func analyst(poolSize: Int = 4, rowCap: Int = 10_000, statementTimeout: Duration = .seconds(30)) throws -> Database {
+        Database(conninfo: try conninfo(.analyst), poolSize: poolSize,
+                 limits: QueryLimits(rowCap: rowCap, statementTimeout: statementTimeout))
+    }
+
+    /// The owner (bypasses RLS): the reference the tests compare against.
+    public func owner() throws -> Database {
+        Database(conninfo: try conninfo(.owner), poolSize: 2, limits: QueryLimits(rowCap: 1_000_000, statementTimeout: .seconds(60)))
+    }
+
+    /// A raw connection as `role`, outside the data layer's protocol (for role-hygiene tests).
+    func rawConnection(_ role: EmbeddedCluster.Role) async throws -> Connection {
+        try await Connection.connect(conninfo: try conninfo(role), typeNames: TypeNameCache())
+    }
+
+    /// Runs one query as the owner and returns the first cell as text.
+    public func ownerScalar(_ sql: String) async throws -> String? {
+        let owner = try self.owner()
+        defer { Task { await owner.close() } }
+        return try await owner.session(for: .headOffice).run(sql).rows.first?.first.map { $0.isNull ? "" : $0.displayText }
+    }
+}
