@@ -8,9 +8,10 @@ public actor TestEnvironment {
 
     public static let seedScale = 0.02
     private var ready: Task<Provisioner, Error>?
+    private var databases: [String: Task<TestDatabase, Error>] = [:]
 
-    public let files: ProjectFiles
-    public let configuration: Configuration
+    public nonisolated let files: ProjectFiles
+    public nonisolated let configuration: Configuration
 
     init() {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -23,18 +24,32 @@ public actor TestEnvironment {
             ?? { fatalError("test configuration") }()
     }
 
-    public var cluster: EmbeddedCluster {
+    public nonisolated var cluster: EmbeddedCluster {
         EmbeddedCluster(home: configuration.home, installDirectory: configuration.pgInstallDirectory)
     }
 
-    /// A fresh database cloned from the seeded template, named after the suite.
+    /// A database cloned from the seeded template, named after the suite; created once per
+    /// test run and shared by every test that asks for the same name.
     public func database(_ name: String) async throws -> TestDatabase {
+        if let existing = databases[name] { return try await existing.value }
+        let task = Task { try await self.createDatabase(name) }
+        databases[name] = task
+        return try await task.value
+    }
+
+    private func createDatabase(_ name: String) async throws -> TestDatabase {
         let template = try await templateProvisioner()
         let databaseName = "zava_test_\(name.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" })"
         let admin = try await Connection.connect(conninfo: try cluster.conninfo(role: .superuser, database: "postgres"),
                                                  typeNames: TypeNameCache())
         try await admin.executeScript("DROP DATABASE IF EXISTS \"\(databaseName)\" WITH (FORCE)")
         try await admin.executeScript("CREATE DATABASE \"\(databaseName)\" TEMPLATE \"\(template.database)\" OWNER zava_owner")
+        // Database-level privileges live in the shared catalogue and are not copied from a template.
+        let clone = try await Connection.connect(conninfo: try cluster.conninfo(role: .superuser, database: databaseName),
+                                                 typeNames: TypeNameCache())
+        for migration in try Migrator(directory: files.sqlDirectory).migrations() where migration.name.hasPrefix("002_") {
+            try await clone.executeScript(migration.sql)
+        }
         return TestDatabase(name: databaseName, cluster: cluster, files: files, configuration: configuration)
     }
 
@@ -81,8 +96,8 @@ public actor TestEnvironment {
 public struct TestDatabase: Sendable {
     public let name: String
     public let cluster: EmbeddedCluster
-    public let files: ProjectFiles
-    public let configuration: Configuration
+    public nonisolated let files: ProjectFiles
+    public nonisolated let configuration: Configuration
 
     public func conninfo(_ role: EmbeddedCluster.Role) throws -> String {
         try cluster.conninfo(role: role, database: name)

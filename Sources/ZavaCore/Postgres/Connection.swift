@@ -63,7 +63,15 @@ final class Connection: @unchecked Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
-                    continuation.resume(with: Result { try body(self.handle, self) })
+                    guard self.canceller.begin() else {
+                        self.canceller.end()
+                        self.poison()
+                        continuation.resume(throwing: DatabaseError(sqlState: "57014", message: "canceling statement due to user request"))
+                        return
+                    }
+                    let result = Result { try body(self.handle, self) }
+                    self.canceller.end()
+                    continuation.resume(with: result)
                 }
             }
         } onCancel: {
@@ -165,38 +173,73 @@ final class Connection: @unchecked Sendable {
 }
 
 /// Sends cancel requests for a connection from any thread (libpq's PGcancel is made for that).
+///
+/// A cancel that reaches the server before the statement starts is lost, so once asked it
+/// keeps asking every 100 ms until the connection's current operation has finished.
 final class Canceller: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelHandle: OpaquePointer?
-    private(set) var cancelRequested = false
+    private var wanted = false
+    private var active = false
+    private var requested = false
 
     init(connection: OpaquePointer) {
         cancelHandle = PQgetCancel(connection)
     }
 
-    func cancel() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let cancelHandle else { return }
-        cancelRequested = true
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+    /// Called on the connection's queue before an operation; false if it was cancelled already.
+    func begin() -> Bool {
+        lock.withLock {
+            active = true
+            return !wanted
+        }
     }
 
-    /// Whether a cancel was sent since the last reset; clears the flag.
+    func end() {
+        lock.withLock {
+            active = false
+            wanted = false
+        }
+    }
+
+    /// Asks the server to cancel the current operation, and keeps asking until it ends.
+    func cancel() {
+        let start = lock.withLock { () -> Bool in
+            let first = !wanted
+            wanted = true
+            requested = true
+            return first && active
+        }
+        guard start else { return }
+        DispatchQueue.global().async {
+            while self.sendIfActive() { usleep(100_000) }
+        }
+    }
+
+    private func sendIfActive() -> Bool {
+        lock.withLock {
+            guard active, wanted, let cancelHandle else { return false }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+            return true
+        }
+    }
+
+    /// Whether a cancel was asked for since the last call; a cancelled connection is not
+    /// reused (a late cancel could hit the next request's statement).
     func takeRequested() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        let requested = cancelRequested
-        cancelRequested = false
-        return requested
+        lock.withLock {
+            defer { requested = false }
+            return requested
+        }
     }
 
     func invalidate() {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cancelHandle { PQfreeCancel(cancelHandle) }
-        cancelHandle = nil
+        lock.withLock {
+            if let cancelHandle { PQfreeCancel(cancelHandle) }
+            cancelHandle = nil
+            active = false
+        }
     }
 }
 
