@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaTestSupport"]),
         .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport"]),
-        .testTarget(name: "zavaTests", dependencies: ["ZavaTestSupport"]),
+        .testTarget(name: "zavaTests", dependencies: ["ZavaCore"]),
     ]
 )

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <pthread.h>
 #include <editline/readline.h>
 
 static inline FILE *zava_stdout(void) { return stdout; }
@@ -22,8 +24,27 @@ static inline const char *zava_last_history_line(void) {
 static inline void zava_set_attempted_completion_over(int on) { rl_attempted_completion_over = on; }
 
 // SIGINT is turned into a flag: readline returns (EINTR) and a running query is cancelled.
-static volatile sig_atomic_t zava_sigint_seen = 0;
-static inline void zava_sigint_handler(int signo) { (void)signo; zava_sigint_seen = 1; }
+// Any thread may receive the signal; it is forwarded to the thread blocked in readline so
+// that its read() is interrupted. (State lives in function-local statics: Swift's importer
+// emits those reliably, unlike file-scope statics of a header.)
+typedef struct { volatile sig_atomic_t seen; volatile sig_atomic_t reading; volatile unsigned long reader; } zava_sigint_state;
+static inline zava_sigint_state *zava_sigint(void) { static zava_sigint_state state = {0, 0, 0}; return &state; }
+static inline void zava_sigint_handler(int signo) {
+    zava_sigint_state *state = zava_sigint();
+    state->seen = 1;
+    if (state->reading && !pthread_equal(pthread_self(), (pthread_t)state->reader)) {
+        pthread_kill((pthread_t)state->reader, signo);
+    }
+}
+static inline void zava_begin_reading(void) {
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL); /* threads may inherit a blocked mask */
+    zava_sigint()->reader = (unsigned long)pthread_self();
+    zava_sigint()->reading = 1;
+}
+static inline void zava_end_reading(void) { zava_sigint()->reading = 0; }
 static inline void zava_install_sigint_handler(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -32,5 +53,22 @@ static inline void zava_install_sigint_handler(void) {
     action.sa_flags = 0; /* no SA_RESTART: a blocked read() returns EINTR */
     sigaction(SIGINT, &action, NULL);
 }
-static inline int zava_take_sigint(void) { int seen = zava_sigint_seen; zava_sigint_seen = 0; return seen; }
+
+// libedit retries a read() interrupted by a signal; reading through this function instead
+// makes Ctrl-C at the prompt end readline() at once (it returns NULL and the flag says why).
+static inline int zava_interruptible_getc(FILE *stream) {
+    unsigned char c;
+    for (;;) {
+        ssize_t n = read(fileno(stream), &c, 1);
+        if (n == 1) return c;
+        if (n == -1 && errno == EINTR) {
+            if (zava_sigint()->seen) return EOF;
+            continue;
+        }
+        return EOF;
+    }
+}
+static inline void zava_use_interruptible_getc(void) { rl_getc_function = zava_interruptible_getc; }
+
+static inline int zava_take_sigint(void) { int seen = zava_sigint()->seen; zava_sigint()->seen = 0; return seen; }
 #endif

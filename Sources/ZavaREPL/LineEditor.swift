@@ -13,7 +13,9 @@ final class LineEditor {
 
     init(historyFile: URL?, historySize: Int = 2_000) {
         self.historyFile = historyFile
+        // Before libedit initialises (using_history does): it reads these once.
         zava_set_catch_signals(0)
+        zava_use_interruptible_getc()
         zava_install_sigint_handler()
         using_history()
         zava_set_history_length(Int32(historySize))
@@ -23,9 +25,13 @@ final class LineEditor {
         }
     }
 
+    /// Blocks the calling thread until a line, Ctrl-C or Ctrl-D (call it off the cooperative pool).
     func readLine(prompt: String) -> Input {
         _ = zava_take_sigint()
-        guard let raw = readline(prompt) else {
+        zava_begin_reading()
+        let line = readline(prompt)
+        zava_end_reading()
+        guard let raw = line else {
             return zava_take_sigint() != 0 ? .interrupted : .endOfInput
         }
         defer { free(raw) }

@@ -47,7 +47,7 @@ public final class REPL {
         }
         var splitter = StatementSplitter()
         while true {
-            switch editor.readLine(prompt: splitter.isEmpty ? prompt : continuationPrompt) {
+            switch await readLine(prompt: splitter.isEmpty ? prompt : continuationPrompt) {
             case .endOfInput:
                 if let last = splitter.finish() { await execute(last) }
                 print("")
@@ -66,6 +66,17 @@ public final class REPL {
                     editor.remember(statement + ";")
                     await execute(statement)
                 }
+            }
+        }
+    }
+
+    /// Waits for input on a thread of its own: a person's typing must not hold one of the
+    /// few cooperative threads that the MCP endpoint in the same process needs.
+    private func readLine(prompt: String) async -> LineEditor.Input {
+        let editor = UncheckedBox(editor)
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: editor.value.readLine(prompt: prompt))
             }
         }
     }
@@ -160,4 +171,10 @@ public final class REPL {
         let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         return String(format: "%.3f", ms)
     }
+}
+
+/// Hands the line editor to the input thread; only one thread uses it at a time.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -52,7 +52,7 @@ public struct EmbeddedCluster: Sendable {
               FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) else {
             return .notInitialized
         }
-        let result = try? Subprocess.run(binDirectory.appendingPathComponent("pg_ctl"),
+        let result = try? Subprocess.runServerProgram(binDirectory.appendingPathComponent("pg_ctl"),
                                          ["status", "-D", dataDirectory.path], acceptedStatuses: [0, 3, 4])
         return result?.status == 0 ? .running(port: state.port) : .stopped
     }
@@ -92,7 +92,7 @@ public struct EmbeddedCluster: Sendable {
         try (passwords[.superuser] ?? "").write(to: pwfile, atomically: true, encoding: .utf8)
         try Subprocess.handOver(pwfile, mode: 0o600)
         defer { try? manager.removeItem(at: pwfile) }
-        try Subprocess.run(binDirectory.appendingPathComponent("initdb"),
+        try Subprocess.runServerProgram(binDirectory.appendingPathComponent("initdb"),
                            ["-D", dataDirectory.path, "-U", Role.superuser.rawValue, "--pwfile=\(pwfile.path)",
                             "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale", "--no-sync"])
 
@@ -109,7 +109,7 @@ public struct EmbeddedCluster: Sendable {
         case .notInitialized: throw EmbeddedClusterError.notInitialized
         case .running: return false
         case .stopped:
-            try Subprocess.run(binDirectory.appendingPathComponent("pg_ctl"),
+            try Subprocess.runServerProgram(binDirectory.appendingPathComponent("pg_ctl"),
                                ["start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60"])
             return true
         }
@@ -117,7 +117,7 @@ public struct EmbeddedCluster: Sendable {
 
     public func stop() throws {
         guard case .running = status else { return }
-        try Subprocess.run(binDirectory.appendingPathComponent("pg_ctl"), ["stop", "-D", dataDirectory.path, "-m", "fast", "-w"])
+        try Subprocess.runServerProgram(binDirectory.appendingPathComponent("pg_ctl"), ["stop", "-D", dataDirectory.path, "-m", "fast", "-w"])
     }
 
     /// Stops the server and deletes the data directory; the next `initialize` starts afresh.

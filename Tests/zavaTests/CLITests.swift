@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import ZavaCore
+
+/// The `zava` executable end to end, against its own embedded cluster (`.zava/test-cli`).
+/// Serialized: the suites stop and start that cluster.
+@Suite(.serialized) struct ExecutableTests {}
+
+/// Provisioning, auto-start after `zava db stop`, `-c` output and errors.
+extension ExecutableTests {
+@Suite struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/debug/zava")
+    static let home = ProcessInfo.processInfo.environment["ZAVA_TEST_HOME"].map { $0 + "-cli" }
+        ?? root.appendingPathComponent(".zava/test-cli").path
+    static let environment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        for key in environment.keys where key.hasPrefix("PG") || key.hasPrefix("ZAVA_") { environment[key] = nil }
+        environment["ZAVA_HOME"] = home
+        environment["ZAVA_PG_DIR"] = root.appendingPathComponent(".zava/pg").path
+        environment["ZAVA_ROOT"] = root.path
+        environment["ZAVA_HISTORY"] = home + "/history"
+        environment["NO_COLOR"] = "1"
+        return environment
+    }()
+
+    static func zava(_ arguments: [String], input: String? = nil) throws -> Subprocess.Output {
+        try Subprocess.run(binary.path, arguments, environment: environment, input: input)
+    }
+
+    static func provisioned() throws {
+        let result = try zava(["db", "init", "--scale", "0.02"])
+        try #require(result.status == 0, "db init failed: \(result.stderr)")
+    }
+
+    @Test func stoppedDatabaseStartsOnDemandAndSaysSo() throws {
+        try Self.provisioned()
+        #expect(try Self.zava(["db", "stop"]).status == 0)
+        #expect(try Self.zava(["db", "status"]).stdout.hasPrefix("stopped"))
+        let result = try Self.zava(["--as", "seattle", "-c", "select count(*) > 0 as has_orders from retail.orders"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Started the embedded PostgreSQL cluster"))
+        #expect(result.stdout.contains(" t\n"))
+        #expect(try Self.zava(["db", "status"]).stdout.hasPrefix("running"))
+    }
+
+    @Test func nonInteractiveOutputAndErrors() throws {
+        try Self.provisioned()
+        let csv = try Self.zava(["--as", "headoffice", "--format", "csv", "-c", "select store_id, store_name from retail.stores order by 1 limit 2"])
+        #expect(csv.stdout == "store_id,store_name\r\n1,Zava Retail Seattle\r\n2,Zava Retail Bellevue\r\n")
+        let error = try Self.zava(["--as", "seattle", "-c", "select store_nme from retail.stores"])
+        #expect(error.status == 1)
+        #expect(error.stderr.contains("ERROR:  column \"store_nme\" does not exist\nLINE 1: select store_nme from retail.stores\n               ^"))
+        let noIdentity = try Self.zava(["-c", "select 1"])
+        #expect(noIdentity.status == 1)
+        #expect(noIdentity.stderr.contains("no identity"))
+        let unknown = try Self.zava(["--as", "atlantis", "-c", "select 1"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown profile or store 'atlantis'"))
+        let stdin = try Self.zava(["--as", "redmond", "--format", "csv"], input: "select 1 as a;\nselect 2 as b;\n")
+        #expect(stdin.stdout == "a\r\n1\r\nb\r\n2\r\n")
+        let url = try Self.zava(["db", "url"])
+        #expect(url.stdout.hasPrefix("postgresql://zava_analyst@/zava?host="))
+        #expect(!url.stdout.contains("password"))
+    }
+}
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import ZavaCore
+
+/// The REPL in a real pseudo-terminal (tmux): identity switching, Ctrl-C, database restarts.
+extension ExecutableTests {
+@Suite struct REPLTerminalTests {
+    final class Terminal {
+        let name = "zava-test-\(UUID().uuidString.prefix(8))"
+
+        init() throws {
+            let keys = ["ZAVA_HOME", "ZAVA_PG_DIR", "ZAVA_ROOT", "ZAVA_HISTORY", "NO_COLOR", "HOME", "PATH"]
+            let environment = keys.compactMap { key in CLITests.environment[key].map { "\(key)='\($0)'" } }
+                .joined(separator: " ")
+            try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", "env \(environment) \(CLITests.binary.path)"])
+        }
+
+        deinit { _ = try? tmux(["kill-session", "-t", name]) }
+
+        func type(_ text: String, enter: Bool = true) throws {
+            // tmux reads a trailing ";" as its own command separator unless escaped.
+            try tmux(["send-keys", "-t", name, "-l", text.hasSuffix(";") ? text.dropLast() + "\\;" : text])
+            if enter { try tmux(["send-keys", "-t", name, "Enter"]) }
+        }
+
+        func press(_ key: String) throws { try tmux(["send-keys", "-t", name, key]) }
+
+        func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name, "-S", "-200"]) }
+
+        /// Waits until the screen contains `text` `count` times; returns the screen.
+        @discardableResult
+        func waitFor(_ text: String, count: Int = 1, timeout: Duration = .seconds(20)) async throws -> String {
+            // capture-pane drops trailing spaces (as after a prompt).
+            var text = text
+            while text.hasSuffix(" ") { text.removeLast() }
+            let clock = ContinuousClock()
+            let deadline = clock.now + timeout
+            while clock.now < deadline {
+                let screen = try screen()
+                if screen.components(separatedBy: text).count - 1 >= count { return screen }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let screen = try screen()
+            Issue.record("timed out waiting for \(text) x\(count); screen:\n\(screen)")
+            return screen
+        }
+
+        @discardableResult
+        func tmux(_ arguments: [String]) throws -> String {
+            try Subprocess.run("/usr/bin/tmux", arguments).stdout
+        }
+    }
+
+    @Test func switchingIdentityChangesWhatTheSameQuerySees() async throws {
+        try CLITests.provisioned()
+        let expected = try ["seattle", "redmond"].map { profile in
+            try CLITests.zava(["--as", profile, "--format", "csv", "-c", "select count(*) from retail.orders"])
+                .stdout.split(separator: "\r\n").last ?? ""
+        }
+        #expect(expected[0] != expected[1])
+        let terminal = try Terminal()
+        try await terminal.waitFor("(no identity)=> ")
+        try terminal.type(":as seattle")
+        try await terminal.waitFor("zava seattle=> ")
+        try terminal.type("select count(*) as n")
+        try await terminal.waitFor("zava seattle-> ")
+        try terminal.type("from retail.orders;")
+        try await terminal.waitFor("(1 row)")
+        try terminal.type(":as redmond")
+        try await terminal.waitFor("zava redmond=> ")
+        try terminal.type("select count(*) as n from retail.orders;")
+        let screen = try await terminal.waitFor("(1 row)", count: 2)
+        let counts = screen.split(separator: "\n").filter { $0.hasPrefix(" ") && Int($0.trimmingCharacters(in: .whitespaces)) != nil }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(counts == [String(expected[0]), String(expected[1])])
+        try terminal.type("\\q")
+    }
+
+    @Test func controlCCancelsARunningQueryAndTheSessionGoesOn() async throws {
+        try CLITests.provisioned()
+        let terminal = try Terminal()
+        try await terminal.waitFor("=> ")
+        try terminal.type(":as headoffice")
+        try await terminal.waitFor("zava headoffice=> ")
+        try terminal.type("select pg_sleep(30);")
+        try await Task.sleep(for: .milliseconds(500))
+        let clock = ContinuousClock()
+        let start = clock.now
+        try terminal.press("C-c")
+        try await terminal.waitFor("canceling statement due to user request", timeout: .seconds(5))
+        #expect(clock.now - start < .seconds(1))
+        try terminal.type("select 40 + 2 as answer;")
+        try await terminal.waitFor("42")
+        // Ctrl-C at the prompt clears a half-typed statement.
+        try terminal.type("select 'never", enter: false)
+        try terminal.press("C-c")
+        try terminal.type("select 7 as seven;")
+        try await terminal.waitFor("     7")
+        let final = try terminal.screen()
+        #expect(!final.contains("unterminated"))
+    }
+
+    @Test func databaseRestartUnderARunningREPL() async throws {
+        try CLITests.provisioned()
+        let terminal = try Terminal()
+        try await terminal.waitFor("=> ")
+        try terminal.type(":as tacoma")
+        try terminal.type("select 'before' as phase;")
+        try await terminal.waitFor("before")
+        #expect(try CLITests.zava(["db", "stop"]).status == 0)
+        try terminal.type("select 'during' as phase;")
+        try await terminal.waitFor("database unavailable")
+        #expect(try CLITests.zava(["db", "start"]).status == 0)
+        try terminal.type("select 'after' as phase;")
+        try await terminal.waitFor(" after")
+    }
+}
+}
