@@ -26,10 +26,19 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // The model's numeric kernels run optimised even in debug builds: unoptimised, the
+        // forward pass is many times slower and the test suite would spend minutes embedding.
+        .target(
+            name: "MiniLM",
+            dependencies: ["CBLAS"],
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
         .target(
             name: "ZavaCore",
             dependencies: [
                 "CLibPQ",
+                "MiniLM",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -56,10 +65,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "minilm-bench", dependencies: ["MiniLM"], path: "bench/minilm",
+                          swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "ZavaTestSupport", dependencies: ["ZavaCore"], path: "Tests/ZavaTestSupport"),
         .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaTestSupport"]),
         .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport"]),
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
         .testTarget(name: "zavaTests", dependencies: ["ZavaCore"]),
     ]
 )

@@ -1,0 +1,66 @@
+#ifndef MINILM_CBLAS_SHIM_H
+#define MINILM_CBLAS_SHIM_H
+
+// OpenBLAS's cblas.h also declares openblas_get_corename / openblas_get_num_threads.
+#include <cblas.h>
+#include <dlfcn.h>
+#include <stdlib.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+/// 1 when the CPU and the OS both support the AVX-512 subsets that OpenBLAS's SkylakeX
+/// kernels use (F, DQ, BW, VL, plus ZMM/opmask state enabled in XCR0), else 0.
+/// Written with cpuid/xgetbv so it needs no runtime library support.
+static inline int minilm_cpu_has_avx512_skylakex(void) {
+#if defined(__x86_64__)
+    unsigned int a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27))) return 0; /* OSXSAVE */
+    unsigned int lo = 0, hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6u) != 0xE6u) return 0; /* XMM, YMM, opmask, ZMM_Hi256, Hi16_ZMM */
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const unsigned int need = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
+    return (b & need) == need;
+#else
+    return 0;
+#endif
+}
+
+/// 1 when the CPU and OS support AVX2 + FMA (OpenBLAS's Haswell kernels), else 0.
+static inline int minilm_cpu_has_avx2_fma(void) {
+#if defined(__x86_64__)
+    unsigned int a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27)) || !(c & (1u << 12))) return 0; /* OSXSAVE, FMA */
+    unsigned int lo = 0, hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0x6u) != 0x6u) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & (1u << 5)) != 0; /* AVX2 */
+#else
+    return 0;
+#endif
+}
+
+/// Re-runs OpenBLAS's DYNAMIC_ARCH kernel selection with OPENBLAS_CORETYPE=`core`.
+///
+/// OpenBLAS reads OPENBLAS_CORETYPE only in its load-time constructor, which runs before
+/// main(). Its dynamic builds (Debian's included) export gotoblas_dynamic_quit/init, which
+/// are exactly the two steps that constructor performs for kernel selection; calling them
+/// again before any concurrent BLAS call switches the kernel table in place. The symbols are
+/// looked up at run time so a non-dynamic OpenBLAS still links (and returns -1 here).
+/// Returns 0 on success, -1 when the symbols are missing, -2 when setenv fails.
+static inline int minilm_openblas_reselect_core(const char *core) {
+    void *quitSymbol = dlsym(RTLD_DEFAULT, "gotoblas_dynamic_quit");
+    void *initSymbol = dlsym(RTLD_DEFAULT, "gotoblas_dynamic_init");
+    if (quitSymbol == NULL || initSymbol == NULL) return -1;
+    if (setenv("OPENBLAS_CORETYPE", core, 1) != 0) return -2;
+    ((void (*)(void))quitSymbol)();
+    ((void (*)(void))initSymbol)();
+    return 0;
+}
+
+#endif
