@@ -44,9 +44,15 @@ public struct Session: Sendable {
 
     /// Runs one statement and collects its rows (at most `limits.rowCap`).
     public func run(_ sql: String, parameters: [String?] = []) async throws -> QueryResult {
+        try await run(sql, parameters: parameters, settings: [:])
+    }
+
+    /// The same, with transaction-local planner settings chosen by ZavaCore itself (never by
+    /// a caller: names and values are inlined).
+    func run(_ sql: String, parameters: [String?], settings: [String: String]) async throws -> QueryResult {
         let (summary, sink) = try await retryingOnStaleConnection { () -> (StatementSummary, CollectingSink) in
             let sink = CollectingSink()
-            return (try await execute(sql, parameters: parameters, into: sink), sink)
+            return (try await execute(sql, parameters: parameters, settings: settings, into: sink), sink)
         }
         return QueryResult(columns: summary.columns.isEmpty ? sink.columns : summary.columns, rows: sink.rows,
                            truncated: summary.truncated, commandTag: summary.commandTag, elapsed: summary.elapsed)
@@ -59,17 +65,18 @@ public struct Session: Sendable {
                        onRow: @escaping @Sendable ([PGValue]) throws -> Void) async throws -> StatementSummary {
         let sink = ClosureSink(onColumns: onColumns, onRow: onRow)
         return try await retryingOnStaleConnection(canRetry: { !sink.started }) {
-            try await execute(sql, parameters: parameters, into: sink)
+            try await execute(sql, parameters: parameters, settings: [:], into: sink)
         }
     }
 
-    private func execute(_ sql: String, parameters: [String?], into sink: RowSink) async throws -> StatementSummary {
+    private func execute(_ sql: String, parameters: [String?], settings: [String: String],
+                         into sink: RowSink) async throws -> StatementSummary {
         try await pool.withConnection { connection in
-            try await connection.execute(pipeline(sql, parameters), into: sink)
+            try await connection.execute(pipeline(sql, parameters, settings: settings), into: sink)
         }
     }
 
-    func pipeline(_ sql: String, _ parameters: [String?]) -> PipelinedStatement {
+    func pipeline(_ sql: String, _ parameters: [String?], settings: [String: String] = [:]) -> PipelinedStatement {
         var setup = ["BEGIN READ ONLY"]
         if let identity {
             // A UUID's text is hex digits and dashes only: safe to inline (SET takes no parameters).
@@ -78,6 +85,7 @@ public struct Session: Sendable {
         let milliseconds = max(1, Int(limits.statementTimeout.components.seconds * 1000
                                       + limits.statementTimeout.components.attoseconds / 1_000_000_000_000_000))
         setup.append("SET LOCAL statement_timeout = \(milliseconds)")
+        setup += settings.keys.sorted().map { "SET LOCAL \($0) = \(settings[$0] ?? "DEFAULT")" }
         return PipelinedStatement(setup: setup, statement: sql, parameters: parameters,
                                   cleanup: ["ROLLBACK", "DISCARD ALL"], rowLimit: limits.rowCap)
     }

@@ -1,3 +1,5 @@
+import ZavaCore
+
 /// The REPL's own commands (`:as seattle`), with psql's habits as aliases (`\d`, `\x`, `\q`).
 public enum MetaCommand: Equatable, Sendable {
     case switchIdentity(String)
@@ -10,6 +12,7 @@ public enum MetaCommand: Equatable, Sendable {
     case timing(Bool?)
     case help(String?)
     case quit
+    case search(SearchRequest)
 
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public var description: String
@@ -24,6 +27,8 @@ public enum MetaCommand: Equatable, Sendable {
         (":describe <table>  (:d, \\d)", "columns, keys, foreign keys and indexes of a table"),
         (":format table|expanded|csv|json|markdown", "choose how results are shown (\\x toggles expanded)"),
         (":timing [on|off]  (\\timing)", "show how long each statement took"),
+        (":search <text> [--hybrid|--text] [--limit N] [--threshold T] [--category C] [--in-stock]",
+         "find products by meaning (and words, with --hybrid); shows this store's stock"),
         (":help [command]  (\\?)", "this list, or one command's details"),
         (":quit  (\\q, Ctrl-D)", "leave zava"),
     ]
@@ -65,8 +70,50 @@ public enum MetaCommand: Equatable, Sendable {
             }
         case ":help", "\\?", ":h", "\\h": return .help(rest)
         case ":quit", ":q", ":exit", "\\q": return .quit
+        case ":search", ":s":
+            return .search(try parseSearch(Array(words.dropFirst())))
         default:
             throw ParseError(description: "unknown command \(head); type :help for the list")
         }
+    }
+
+    /// `:search cordless drill --limit 5 --in-stock`: words are the text, `--` words are options.
+    static func parseSearch(_ words: [String]) throws -> SearchRequest {
+        var text: [String] = []
+        var request = SearchRequest(query: "")
+        var index = 0
+        func value(_ option: String) throws -> String {
+            index += 1
+            guard index < words.count else { throw ParseError(description: "\(option) needs a value") }
+            return words[index]
+        }
+        while index < words.count {
+            let word = words[index]
+            switch word {
+            case "--hybrid": request.mode = .hybrid
+            case "--text": request.mode = .text
+            case "--in-stock": request.inStockOnly = true
+            case "--limit":
+                let text = try value(word)
+                guard let number = Int(text) else { throw ParseError(description: "--limit takes a whole number, not \(text)") }
+                request.maxRows = number
+            case "--threshold":
+                let text = try value(word)
+                guard let number = Double(text) else { throw ParseError(description: "--threshold takes a percentage, not \(text)") }
+                request.similarityThreshold = number
+            case "--category": request.category = try value(word)
+            case "--min-price", "--max-price":
+                let text = try value(word)
+                guard let number = Double(text) else { throw ParseError(description: "\(word) takes a price, not \(text)") }
+                if word == "--min-price" { request.minPrice = number } else { request.maxPrice = number }
+            default:
+                guard !word.hasPrefix("--") else { throw ParseError(description: "unknown :search option \(word)") }
+                text.append(word)
+            }
+            index += 1
+        }
+        request.query = text.joined(separator: " ")
+        guard !request.query.isEmpty else { throw ParseError(description: ":search needs some text, e.g. :search something to cut copper pipe") }
+        return request
     }
 }

@@ -12,9 +12,14 @@ public final class REPL {
     private var format: OutputFormat
     private var timing = false
     private let style: RenderStyle
+    private let makeEmbedder: @Sendable () throws -> any Embedder
+    private var embedder: (any Embedder)?
 
-    public init(database: Database, configuration: Configuration, profile: String?, format: OutputFormat) async throws {
+    /// `makeEmbedder` is called at the first `:search` (loading a model takes a moment).
+    public init(database: Database, configuration: Configuration, profile: String?, format: OutputFormat,
+                makeEmbedder: @escaping @Sendable () throws -> any Embedder) async throws {
         self.database = database
+        self.makeEmbedder = makeEmbedder
         self.directory = try await database.identities()
         self.format = format
         let colour = ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
@@ -115,6 +120,13 @@ public final class REPL {
             case .timing(let setting):
                 timing = setting ?? !timing
                 print("Timing is \(timing ? "on" : "off").")
+            case .search(let request):
+                let embedder = try self.embedder ?? makeEmbedder()
+                self.embedder = embedder
+                let search = ProductSearch(session: try currentSession(), embedder: embedder)
+                let result = try await search.search(request)
+                show(result)
+                if timing { print("Time: \(Self.milliseconds(result.elapsed)) ms (database)") }
             case .help(let topic):
                 out.write(HelpText.render(topic: topic))
             }

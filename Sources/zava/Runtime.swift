@@ -12,9 +12,12 @@ struct Runtime {
 
     var provisioner: Provisioner { Provisioner(configuration: configuration, files: files) }
 
+    /// Scale of the first seed when `zava` provisions the embedded cluster itself (`ZAVA_SEED_SCALE`).
+    var seedScale: Double { configuration.values["ZAVA_SEED_SCALE"].flatMap(Double.init) ?? 1 }
+
     /// Opens the data layer, starting (and on first use provisioning) the embedded cluster.
     func openDatabase(rowCap: Int? = nil) async throws -> Database {
-        let conninfo = try await provisioner.prepare(events: Console.report)
+        let conninfo = try await provisioner.prepare(seedScale: seedScale, events: Console.report)
         return Database(conninfo: conninfo, poolSize: configuration.poolSize, acquireTimeout: configuration.acquireTimeout,
                         limits: QueryLimits(rowCap: rowCap ?? configuration.rowCap,
                                             statementTimeout: configuration.statementTimeout))
@@ -37,29 +40,37 @@ enum Console {
             info("Applied \(names.count) schema file\(names.count == 1 ? "" : "s"): \(names.joined(separator: ", ")).")
         case .seeding(let scale):
             info("Loading the Zava retail dataset (scale \(scale)) ...")
+        case .embedding(let model):
+            info("Embedding the product descriptions with \(model) ...")
+        case .embedded(let report):
+            info("Embedded \(report.embedded) products (\(report.unchanged) unchanged) in \(report.elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))).")
         case .seeded(let report):
             let rows = report.rows.values.reduce(0, +)
             info("Loaded \(rows.formatted()) rows in \(report.elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))).")
         }
     }
 
-    /// A one-line progress bar on a terminal; a line per finished table otherwise.
     static func seedProgress() -> @Sendable (SeedProgress) -> Void {
-        let interactive = isatty(STDERR_FILENO) == 1
-        return { progress in
-            let done = progress.rowsDone == progress.rowsTotal
-            if interactive {
-                let fraction = progress.rowsTotal == 0 ? 1 : Double(progress.rowsDone) / Double(progress.rowsTotal)
-                let filled = Int(fraction * 30)
-                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
-                let line = String(format: "\r  %-14@ %@ %3d%%  %@ / %@", progress.table as NSString, bar as NSString,
-                                  Int(fraction * 100), progress.rowsDone.formatted() as NSString,
-                                  progress.rowsTotal.formatted() as NSString)
-                FileHandle.standardError.write(Data((line + (done ? "\n" : "")).utf8))
-            } else if done {
-                info("  \(progress.table): \(progress.rowsTotal.formatted()) rows")
-            }
+        { progressBar(label: $0.table, done: $0.rowsDone, total: $0.rowsTotal, unit: "rows") }
+    }
+
+    static func embeddingProgress() -> @Sendable (EmbeddingProgress) -> Void {
+        { progressBar(label: "products", done: $0.done, total: $0.total, unit: "embedded") }
+    }
+
+    /// A one-line progress bar on a terminal; one line when a step finishes otherwise.
+    static func progressBar(label: String, done: Int, total: Int, unit: String) {
+        let finished = done == total
+        guard isatty(STDERR_FILENO) == 1 else {
+            if finished { info("  \(label): \(total.formatted()) \(unit)") }
+            return
         }
+        let fraction = total == 0 ? 1 : Double(done) / Double(total)
+        let filled = Int(fraction * 30)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
+        let padded = label.padding(toLength: 14, withPad: " ", startingAt: 0)
+        let line = "\r  \(padded) \(bar) \(String(format: "%3d", Int(fraction * 100)))%  \(done.formatted()) / \(total.formatted())"
+        FileHandle.standardError.write(Data((line + (finished ? "\n" : "")).utf8))
     }
 }
 

@@ -8,7 +8,14 @@ struct Zava: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zava",
         abstract: "Retail analytics over PostgreSQL with row-level security: a REPL, and an MCP endpoint.",
-        subcommands: [DBCommand.self])
+        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self],
+        defaultSubcommand: ReplCommand.self)
+}
+
+/// `zava` with no subcommand: the REPL, or `-c`/stdin statements without a terminal.
+struct ReplCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl", abstract: "Open the REPL (the default), or run SQL from -c or standard input.")
 
     @Option(name: [.short, .customLong("command")], help: "Run one SQL statement (or several, separated by ';') and exit.")
     var command: String?
@@ -29,8 +36,9 @@ struct Zava: AsyncParsableCommand {
             defer { Task { await database.close() } }
             let interactive = command == nil && isatty(STDIN_FILENO) == 1
             if interactive {
-                let repl = try await REPL(database: database, configuration: runtime.configuration, profile: profile,
-                                          format: format ?? .table)
+                let configuration = runtime.configuration
+                let repl = try await REPL(database: database, configuration: configuration, profile: profile,
+                                          format: format ?? .table, makeEmbedder: { try EmbedderFactory.make(configuration) })
                 await repl.run()
             } else {
                 let script = command ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

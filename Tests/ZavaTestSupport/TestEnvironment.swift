@@ -1,4 +1,5 @@
 import Foundation
+import MiniLM
 @testable import ZavaCore
 
 /// A private test cluster (under `ZAVA_TEST_HOME`, default `.zava/test`), provisioned once per
@@ -8,6 +9,7 @@ public actor TestEnvironment {
 
     public static let seedScale = 0.02
     private var ready: Task<Provisioner, Error>?
+    private var model: MiniLMEmbedder?
     private var databases: [String: Task<TestDatabase, Error>] = [:]
 
     public nonisolated let files: ProjectFiles
@@ -76,8 +78,19 @@ public actor TestEnvironment {
         try await provisioner.provisionRoles()
         try await provisioner.migrate()
         try await provisioner.seed(scale: Self.seedScale)
+        try await provisioner.embed(with: try embedder())
         try await admin.executeScript("COMMENT ON DATABASE \"\(name)\" IS 'ready'")
         return provisioner
+    }
+
+    /// The local model, loaded once per test process (90 MB of weights).
+    public func embedder() throws -> MiniLMEmbedder {
+        if let model { return model }
+        let directory = ProcessInfo.processInfo.environment["ZAVA_MODEL_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? files.root.appendingPathComponent(".zava/models/all-MiniLM-L6-v2")
+        let loaded = try MiniLMEmbedder(modelDirectory: directory)
+        model = loaded
+        return loaded
     }
 
     private func fingerprint() throws -> String {

@@ -11,6 +11,8 @@ public struct Provisioner: Sendable {
         case migrated([String])
         case seeding(scale: Double)
         case seeded(SeedReport)
+        case embedding(model: String)
+        case embedded(EmbeddingReport)
     }
 
     public let configuration: Configuration
@@ -43,6 +45,9 @@ public struct Provisioner: Sendable {
             events(.migrated(try await migrate()))
             events(.seeding(scale: seedScale))
             events(.seeded(try await seed(scale: seedScale)))
+            let embedder = try EmbedderFactory.make(configuration)
+            events(.embedding(model: embedder.modelName))
+            events(.embedded(try await embed(with: embedder)))
         case .stopped:
             try startTimed(events)
             let applied = try await migrate()
@@ -91,16 +96,24 @@ public struct Provisioner: Sendable {
         return try await Migrator(directory: files.sqlDirectory).apply(on: connection)
     }
 
+    /// Brings the product embeddings up to date with the products and `embedder`'s model.
+    @discardableResult
+    public func embed(with embedder: any Embedder,
+                      progress: @escaping @Sendable (EmbeddingProgress) -> Void = { _ in }) async throws -> EmbeddingReport {
+        let connection = try await Connection.connect(conninfo: try ownerConninfo(action: "embed"), typeNames: TypeNameCache())
+        return try await EmbeddingIndexer(embedder: embedder).run(on: connection, progress: progress)
+    }
+
+    private func ownerConninfo(action: String) throws -> String {
+        if configuration.usesEmbeddedCluster { return try cluster.conninfo(role: .owner, database: database) }
+        guard let admin = configuration.adminConninfo else { throw AdminConnectionMissing(action: action) }
+        return admin
+    }
+
     /// Replaces the retail data with the deterministic dataset at `scale`.
     @discardableResult
     public func seed(scale: Double, progress: @escaping @Sendable (SeedProgress) -> Void = { _ in }) async throws -> SeedReport {
-        let conninfo: String
-        if configuration.usesEmbeddedCluster {
-            conninfo = try cluster.conninfo(role: .owner, database: database)
-        } else {
-            guard let admin = configuration.adminConninfo else { throw AdminConnectionMissing(action: "seed") }
-            conninfo = admin
-        }
+        let conninfo = try ownerConninfo(action: "seed")
         let catalog = try Catalog.load(from: files.dataDirectory)
         let connection = try await Connection.connect(conninfo: conninfo, typeNames: TypeNameCache())
         return try await Seeder(catalog: catalog, scale: scale).load(into: connection, progress: progress)

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import ZavaCore
+import ZavaREPL
+
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Find products by meaning (vector), words (text) or both (hybrid).")
+
+    @Argument(help: "What you are looking for, in plain words.") var text: String
+    @Option(name: .customLong("as"), help: "Identity (the stock column is this store's).") var profile: String?
+    @Option(help: "vector, hybrid or text.") var mode: String = "vector"
+    @Option(help: "Rows to return (at most 100).") var limit: Int = 20
+    @Option(help: "Minimum similarity percent for vector hits.") var threshold: Double = 30
+    @Option(help: "Only this category.") var category: String?
+    @Flag(help: "Only products in stock (at this store).") var inStock = false
+    @Option(help: "Output format.") var format: OutputFormat = .table
+
+    func run() async throws {
+        try await reportingErrors {
+            guard let searchMode = SearchRequest.Mode(rawValue: mode.lowercased()) else {
+                throw ValidationError("--mode takes vector, hybrid or text")
+            }
+            let runtime = try Runtime.load()
+            guard let profile = profile ?? runtime.configuration.values["ZAVA_PROFILE"] else { throw MissingIdentityError() }
+            let database = try await runtime.openDatabase()
+            let identity = try await database.identities().resolve(profile)
+            let search = ProductSearch(session: database.session(for: identity), embedder: try EmbedderFactory.make(runtime.configuration))
+            let result = try await search.search(SearchRequest(query: text, maxRows: limit, similarityThreshold: threshold,
+                                                               mode: searchMode, category: category, inStockOnly: inStock))
+            FileHandle.standardOutput.write(Data(format.render(result).utf8))
+            await database.close()
+        }
+    }
+}
+
+struct EmbedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed", abstract: "Compute the product description embeddings with the configured model.")
+
+    func run() async throws {
+        try await reportingErrors {
+            let runtime = try Runtime.load()
+            _ = try await runtime.provisioner.prepare(seedScale: runtime.seedScale, events: Console.report)
+            let embedder = try EmbedderFactory.make(runtime.configuration)
+            Console.report(.embedding(model: embedder.modelName))
+            let report = try await runtime.provisioner.embed(with: embedder, progress: Console.embeddingProgress())
+            Console.report(.embedded(report))
+        }
+    }
+}
