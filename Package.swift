@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through Hummingbird; named so ZavaMCP can watch connections and drain on shutdown.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,6 +49,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -54,12 +59,13 @@ let package = Package(
                 "ZavaCore", "ZavaREPL", "ZavaMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "ZavaTestSupport", dependencies: ["ZavaCore"], path: "Tests/ZavaTestSupport"),
         .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaTestSupport"]),
-        .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport"]),
+        .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "zavaTests", dependencies: ["ZavaTestSupport"]),
     ]
 )
