@@ -1,0 +1,80 @@
+import NIOCore
+
+/// The MCP POST requests being answered: what graceful shutdown waits for, and how a tool call
+/// learns that its client has gone (its connection closed) so the SQL is cancelled at once
+/// instead of holding a pooled connection for nothing.
+actor InFlightRequests {
+    private struct Entry {
+        var connection: ObjectIdentifier?
+        var cancel: (@Sendable () -> Void)?
+        var cancelled = false
+    }
+
+    private var entries: [String: Entry] = [:]
+    private var watchedConnections: Set<ObjectIdentifier> = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+    var count: Int { entries.count }
+
+    /// Starts tracking a request. The first request on a connection also starts watching it:
+    /// one close callback per connection, not per request.
+    func begin(_ id: String, channel: (any Channel)?) {
+        var entry = Entry()
+        if let channel {
+            let key = ObjectIdentifier(channel)
+            entry.connection = key
+            if watchedConnections.insert(key).inserted {
+                channel.closeFuture.whenComplete { _ in
+                    Task { await self.connectionClosed(key) }
+                }
+            }
+        }
+        entries[id] = entry
+    }
+
+    func end(_ id: String) {
+        entries[id] = nil
+        if entries.isEmpty {
+            for waiter in idleWaiters { waiter.resume() }
+            idleWaiters.removeAll()
+        }
+    }
+
+    /// Registers how to stop the work for request `id`. Runs `cancel` at once if the client
+    /// already went away.
+    func attach(_ id: String, cancel: @escaping @Sendable () -> Void) {
+        guard var entry = entries[id] else { return }
+        if entry.cancelled { cancel(); return }
+        entry.cancel = cancel
+        entries[id] = entry
+    }
+
+    func detach(_ id: String) {
+        entries[id]?.cancel = nil
+    }
+
+    /// Cancels the work of every request still open on a connection that closed.
+    func connectionClosed(_ connection: ObjectIdentifier) {
+        watchedConnections.remove(connection)
+        for (id, entry) in entries where entry.connection == connection && !entry.cancelled {
+            entries[id]?.cancelled = true
+            entry.cancel?()
+        }
+    }
+
+    /// Returns once no request is in flight, or after `limit`, whichever comes first.
+    func waitUntilIdle(limit: Duration) async {
+        guard !entries.isEmpty else { return }
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            self.releaseWaiters()
+        }
+        await withCheckedContinuation { idleWaiters.append($0) }
+        timer.cancel()
+    }
+
+    private func releaseWaiters() {
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters.removeAll()
+    }
+}
