@@ -65,7 +65,11 @@ let package = Package(
         .target(name: "ZavaTestSupport", dependencies: ["ZavaCore"], path: "Tests/ZavaTestSupport"),
         .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaTestSupport"]),
-        .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ZavaMCPTests",
+                    dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport",
+                                   .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "zavaTests", dependencies: ["ZavaTestSupport"]),
     ]
 )

@@ -30,8 +30,13 @@ enum SchemaText {
 
     static func block(_ table: TableSchema) -> String {
         var lines = ["Table \(table.qualifiedName)"]
-        if table.rowLevelSecurity {
-            lines.append("  row-level security: rows are limited to the caller's store (head office sees all)")
+        // Tables that point at a store hold that store's rows; the stores table itself is reference data.
+        let storeOwned = table.primaryKey != ["store_id"]
+            && table.columns.contains { $0.name == "store_id" || $0.name == "primary_store_id" }
+        if table.rowLevelSecurity, storeOwned {
+            lines.append("  row-level security: only the caller's store's rows are visible (head office sees all)")
+        } else if table.rowLevelSecurity {
+            lines.append("  reference data: every identity sees all rows")
         }
         lines.append("  columns:")
         let width = table.columns.map(\.name.count).max() ?? 0

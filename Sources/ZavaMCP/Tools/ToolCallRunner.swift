@@ -41,6 +41,7 @@ struct ToolCallRunner: Sendable {
             "duration_ms": "\(Self.milliseconds(elapsed))",
         ]
         if let rows = reply.rowCount { metadata["rows"] = "\(rows)" }
+        if let label = principal.tokenLabel { metadata["token"] = "\(label)" }
         logger.info("tool call", metadata: metadata)
         return Self.result(reply)
     }
