@@ -85,8 +85,12 @@ public final class MCPServer: Service, Sendable {
     }
 
     public func run() async throws {
+        let inFlight = self.inFlight
         let application = Application(
             router: makeRouter(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ClientGoneHandler { connection in
+                Task { await inFlight.connectionClosed(connection) }
+            }])),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
             onServerRunning: { [listening, logger, configuration] channel in
@@ -116,6 +120,9 @@ public final class MCPServer: Service, Sendable {
                     let pending = await inFlight.count
                     logger.info("MCP endpoint shutting down", metadata: ["in_flight": "\(pending)"])
                     await inFlight.waitUntilIdle(limit: configuration.requestTimeout + .seconds(5))
+                    // A moment for clients to take in their last answers before their session
+                    // streams end (some clients treat an ended stream as the session's end).
+                    try? await Task.sleep(for: .milliseconds(500))
                     await host.closeAll()
                 }
             }

@@ -53,7 +53,8 @@ actor InFlightRequests {
         entries[id]?.cancel = nil
     }
 
-    /// Cancels the work of every request still open on a connection that closed.
+    /// Cancels the work of every request still open on a connection that closed (or whose
+    /// client stopped sending: see `ClientGoneHandler`).
     func connectionClosed(_ connection: ObjectIdentifier) {
         watchedConnections.remove(connection)
         for (id, entry) in entries where entry.connection == connection && !entry.cancelled {

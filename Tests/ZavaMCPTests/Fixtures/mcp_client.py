@@ -56,6 +56,9 @@ async def one_session(url: str, case: dict) -> dict:
                 report["calls"] = calls
     except BaseException as exc:
         report["error"] = describe(exc)
+        if case.get("trace"):
+            import traceback
+            report["error"] += "\n" + "".join(traceback.format_exception(exc))
     return report
 
 
@@ -101,7 +104,7 @@ async def scenario_raw(url: str, spec: dict) -> dict:
                 response = await http.request(case.get("method", "POST"), target, headers=headers, content=body)
                 results.append({"name": case.get("name", ""), "status": response.status_code,
                                 "headers": {k.lower(): v for k, v in response.headers.items()},
-                                "body": response.text[:4000]})
+                                "body": response.text[:200000]})
             except Exception as exc:
                 results.append({"name": case.get("name", ""), "error": describe(exc)})
     return {"raw": results}
