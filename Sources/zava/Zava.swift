@@ -22,13 +22,22 @@ struct Zava: AsyncParsableCommand {
     @Option(help: "Row cap for this run (default ZAVA_ROW_CAP).")
     var maxRows: Int?
 
+    @OptionGroup(title: "MCP endpoint")
+    var endpoint: ServeOptions
+
+    func validate() throws {
+        if endpoint.serve, command != nil { throw ValidationError("--serve and --command cannot be combined") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let runtime = try Runtime.load()
             let database = try await runtime.openDatabase(rowCap: maxRows)
             defer { Task { await database.close() } }
             let interactive = command == nil && isatty(STDIN_FILENO) == 1
-            if interactive {
+            if endpoint.serve {
+                try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format ?? .table)
+            } else if interactive {
                 let repl = try await REPL(database: database, configuration: runtime.configuration, profile: profile,
                                           format: format ?? .table)
                 await repl.run()

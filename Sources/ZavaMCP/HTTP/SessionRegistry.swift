@@ -26,6 +26,8 @@ actor SessionRegistry: TransportHost {
     private let idleTimeout: Duration
     private let maxSessions: Int
     private let logger: Logger
+    /// The SDK's transport logs whole session ids at info level; it only gets warnings.
+    private let transportLogger: Logger
     private let pipeline = TransportValidation.pipeline(stateless: false)
     private var sessions: [String: Session] = [:]
 
@@ -34,6 +36,7 @@ actor SessionRegistry: TransportHost {
         self.idleTimeout = idleTimeout
         self.maxSessions = maxSessions
         self.logger = logger
+        transportLogger = logger.quieter
     }
 
     var sessionCount: Int { sessions.count }
@@ -73,7 +76,7 @@ actor SessionRegistry: TransportHost {
         }
         let id = UUID().uuidString.lowercased()
         let transport = StatefulHTTPServerTransport(sessionIDGenerator: FixedSessionID(id: id), validationPipeline: pipeline,
-                                                    logger: logger)
+                                                    logger: transportLogger)
         let server = await factory.makeServer()
         do {
             try await server.start(transport: transport)

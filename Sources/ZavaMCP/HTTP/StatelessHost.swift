@@ -15,7 +15,7 @@ struct StatelessHost: TransportHost {
     }
 
     func handle(_ request: MCP.HTTPRequest, envelope: JSONRPCEnvelope?, principal: Principal) async -> HostAnswer {
-        let transport = StatelessHTTPServerTransport(validationPipeline: pipeline, logger: logger)
+        let transport = StatelessHTTPServerTransport(validationPipeline: pipeline, logger: logger.quieter)
         let server = await factory.makeServer()
         do {
             try await server.start(transport: transport)

@@ -1,3 +1,4 @@
+import Logging
 import MCP
 
 /// What answers an authenticated MCP request: the stateful session registry or the
@@ -27,5 +28,15 @@ enum TransportValidation {
         ]
         if !stateless { validators.append(SessionValidator()) }
         return StandardValidationPipeline(validators: validators)
+    }
+}
+
+extension Logger {
+    /// This logger at warning level or above: for the SDK's transports, whose info logs carry
+    /// whole session ids (which work like bearer tokens for a session).
+    var quieter: Logger {
+        var copy = self
+        copy.logLevel = Swift.max(logLevel, .warning)
+        return copy
     }
 }
