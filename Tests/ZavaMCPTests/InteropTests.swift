@@ -97,6 +97,34 @@ struct InteropTests {
         #expect(Set(decoded.r.map { $0[0] }) == [.number(Double(seattle.storeID ?? -1))])
     }
 
+    @Test(".vscode/mcp.json works as-is: its four servers reach their own identities")
+    func vscodeConfiguration() async throws {
+        struct File: Decodable {
+            struct Server: Decodable {
+                let type: String
+                let url: String
+                let headers: [String: String]
+            }
+            let servers: [String: Server]
+        }
+        let url = PythonClient.testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".vscode/mcp.json")
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        #expect(file.servers.count == 4)
+        #expect(file.servers.values.allSatisfy { $0.type == "http" && $0.url == "http://127.0.0.1:8000/mcp" })
+        let database = try await MCPFixture.shared.analyst()
+        let running = try await RunningServer.start(database)
+        let names = file.servers.keys.sorted()
+        let report = try await PythonClient.run("sessions", url: running.url, ["cases": names.map { name in
+            ["name": name, "headers": file.servers[name]?.headers ?? [:], "calls": [["tool": "whoami"]]]
+        }], as: SessionsReport.self)
+        try await running.stop()
+        for session in report.sessions {
+            let profile = try #require(session.name.split(separator: "-").last)
+            #expect(session.calls?.first?.text?.contains("\"profile\":\"\(profile)\"") == true, "\(session.name): \(session)")
+        }
+    }
+
     @Test("stateless mode serves the same tools, and version negotiation in auto mode works")
     func statelessMode() async throws {
         let database = try await MCPFixture.shared.analyst()
