@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MCP
 import Testing
 import ZavaCore
@@ -91,5 +92,57 @@ struct UnitTests {
         try MCPServerConfiguration().validate()
         #expect(MCPServerConfiguration(host: "0.0.0.0").endpointURL(port: 9) == "http://127.0.0.1:9/mcp")
         #expect(MCPServerConfiguration(path: "tools").path == "/tools")
+    }
+}
+
+@Suite("In-flight requests")
+struct InFlightRequestsTests {
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
+    }
+
+    /// Stand-ins for two connections, kept alive so their identifiers stay distinct.
+    let connectionObject = Flag(), otherObject = Flag()
+    var connection: ObjectIdentifier { ObjectIdentifier(connectionObject) }
+
+    @Test("a client that leaves cancels its running call and is no longer waited for")
+    func leavesDuringCall() async {
+        let requests = InFlightRequests()
+        let cancelled = Flag()
+        await requests.begin("a", connection: connection)
+        await requests.attach("a") { cancelled.set() }
+        #expect(await requests.count == 1)
+        await requests.connectionClosed(connection)
+        #expect(cancelled.isSet)
+        #expect(await requests.count == 0)
+    }
+
+    @Test("a client that leaves before its call starts: the call is cancelled when it starts")
+    func leavesBeforeCall() async {
+        let requests = InFlightRequests()
+        let cancelled = Flag()
+        await requests.begin("b", connection: connection)
+        await requests.connectionClosed(connection)
+        await requests.attach("b") { cancelled.set() }
+        #expect(cancelled.isSet)
+    }
+
+    @Test("other connections are untouched; waiting for idle ends when the last request does")
+    func waitsForIdle() async {
+        let requests = InFlightRequests()
+        let cancelled = Flag()
+        await requests.begin("c", connection: ObjectIdentifier(otherObject))
+        await requests.attach("c") { cancelled.set() }
+        await requests.connectionClosed(connection)
+        #expect(!cancelled.isSet)
+        let waiter = Task { await requests.waitUntilIdle(limit: .seconds(30)) }
+        await requests.end("c")
+        await waiter.value
+        let started = ContinuousClock.now
+        await requests.begin("d", connection: nil)
+        await requests.waitUntilIdle(limit: .milliseconds(100))
+        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }

@@ -7,10 +7,11 @@ actor InFlightRequests {
     private struct Entry {
         var connection: ObjectIdentifier?
         var cancel: (@Sendable () -> Void)?
-        var cancelled = false
     }
 
     private var entries: [String: Entry] = [:]
+    /// Requests whose client left before their tool call began: cancelled as soon as it does.
+    private var abandoned: Set<String> = []
     private var watchedConnections: Set<ObjectIdentifier> = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -19,17 +20,17 @@ actor InFlightRequests {
     /// Starts tracking a request. The first request on a connection also starts watching it:
     /// one close callback per connection, not per request.
     func begin(_ id: String, channel: (any Channel)?) {
-        var entry = Entry()
-        if let channel {
-            let key = ObjectIdentifier(channel)
-            entry.connection = key
-            if watchedConnections.insert(key).inserted {
-                channel.closeFuture.whenComplete { _ in
-                    Task { await self.connectionClosed(key) }
-                }
+        let key = channel.map(ObjectIdentifier.init)
+        if let channel, let key, watchedConnections.insert(key).inserted {
+            channel.closeFuture.whenComplete { _ in
+                Task { await self.connectionClosed(key) }
             }
         }
-        entries[id] = entry
+        begin(id, connection: key)
+    }
+
+    func begin(_ id: String, connection: ObjectIdentifier?) {
+        entries[id] = Entry(connection: connection)
     }
 
     func end(_ id: String) {
@@ -43,23 +44,28 @@ actor InFlightRequests {
     /// Registers how to stop the work for request `id`. Runs `cancel` at once if the client
     /// already went away.
     func attach(_ id: String, cancel: @escaping @Sendable () -> Void) {
-        guard var entry = entries[id] else { return }
-        if entry.cancelled { cancel(); return }
-        entry.cancel = cancel
-        entries[id] = entry
+        if abandoned.remove(id) != nil { cancel(); return }
+        entries[id]?.cancel = cancel
     }
 
     func detach(_ id: String) {
+        abandoned.remove(id)
         entries[id]?.cancel = nil
     }
 
     /// Cancels the work of every request still open on a connection that closed (or whose
-    /// client stopped sending: see `ClientGoneHandler`).
+    /// client stopped sending: see `ClientGoneHandler`), and stops waiting for them: nobody
+    /// will read their answers, and an answer that never starts streaming never ends either.
     func connectionClosed(_ connection: ObjectIdentifier) {
         watchedConnections.remove(connection)
-        for (id, entry) in entries where entry.connection == connection && !entry.cancelled {
-            entries[id]?.cancelled = true
-            entry.cancel?()
+        for (id, entry) in entries where entry.connection == connection {
+            if let cancel = entry.cancel {
+                cancel()
+            } else {
+                if abandoned.count >= 10_000 { abandoned.removeAll() }  // ids of calls that never came
+                abandoned.insert(id)
+            }
+            end(id)
         }
     }
 
