@@ -28,7 +28,8 @@ enum Serve {
             Console.info("MCP endpoint: \(url) (\(options.stateless ? "stateless" : "stateful"); health at /healthz, metrics at /metrics)")
         } catch {
             _ = try? await serving.value
-            throw error
+            let configuration = server.configuration
+            throw ServeError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
         for note in server.startupNotes { Console.info(note) }
         guard interactive else {
@@ -51,4 +52,9 @@ enum Serve {
         await group.triggerGracefulShutdown()
         try await serving.value
     }
+}
+
+struct ServeError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
