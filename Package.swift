@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through Hummingbird; named so ZavaMCP can watch connections and drain on shutdown.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -55,6 +58,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -63,6 +68,7 @@ let package = Package(
                 "ZavaCore", "ZavaREPL", "ZavaMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "minilm-bench", dependencies: ["MiniLM"], path: "bench/minilm",
@@ -70,7 +76,11 @@ let package = Package(
         .target(name: "ZavaTestSupport", dependencies: ["ZavaCore", "MiniLM"], path: "Tests/ZavaTestSupport"),
         .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaTestSupport", "MiniLM"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaTestSupport"]),
-        .testTarget(name: "ZavaMCPTests", dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport"]),
+        .testTarget(name: "ZavaMCPTests",
+                    dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport",
+                                   .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
         .testTarget(name: "zavaTests", dependencies: ["ZavaCore"]),
     ]

@@ -29,16 +29,28 @@ struct ReplCommand: AsyncParsableCommand {
     @Option(help: "Row cap for this run (default ZAVA_ROW_CAP).")
     var maxRows: Int?
 
+    @OptionGroup(title: "MCP endpoint")
+    var endpoint: ServeOptions
+
+    func validate() throws {
+        if endpoint.serve, command != nil { throw ValidationError("--serve and --command cannot be combined") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let runtime = try Runtime.load()
             let database = try await runtime.openDatabase(rowCap: maxRows)
             defer { Task { await database.close() } }
             let interactive = command == nil && isatty(STDIN_FILENO) == 1
-            if interactive {
-                let configuration = runtime.configuration
+            let configuration = runtime.configuration
+            let embedders = EmbedderCache { try EmbedderFactory.make(configuration) }
+            let makeEmbedder: @Sendable () throws -> any Embedder = { try embedders.get() }
+            if endpoint.serve {
+                try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format ?? .table,
+                                    makeEmbedder: makeEmbedder)
+            } else if interactive {
                 let repl = try await REPL(database: database, configuration: configuration, profile: profile,
-                                          format: format ?? .table, makeEmbedder: { try EmbedderFactory.make(configuration) })
+                                          format: format ?? .table, makeEmbedder: makeEmbedder)
                 await repl.run()
             } else {
                 let script = command ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

@@ -49,3 +49,22 @@ public enum EmbedderFactory {
         }
     }
 }
+
+/// One embedder per process, made on first use: the REPL and the MCP endpoint share it
+/// (a local model holds ~90 MB of weights), and a process that never searches never loads it.
+public final class EmbedderCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private let make: @Sendable () throws -> any Embedder
+    private var embedder: (any Embedder)?
+
+    public init(_ make: @escaping @Sendable () throws -> any Embedder) { self.make = make }
+
+    public func get() throws -> any Embedder {
+        try lock.withLock {
+            if let embedder { return embedder }
+            let made = try make()
+            embedder = made
+            return made
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// How `zava --serve` listens and whom it lets in. A plain value: the CLI builds one from its
+/// flags, tests build their own (port 0, short timeouts).
+public struct MCPServerConfiguration: Sendable, Equatable {
+    /// Address to bind. The default keeps the endpoint on this machine.
+    public var host: String
+    /// TCP port; 0 picks a free one (see `MCPServer.listeningPort()`).
+    public var port: Int
+    /// The MCP endpoint's path; `/healthz` and `/metrics` sit beside it.
+    public var path: String
+    /// Use the SDK's stateless transport: no `Mcp-Session-Id`, one JSON answer per POST. Any
+    /// instance can answer any request, so several zava processes can share one database
+    /// behind a plain load balancer without sticky sessions.
+    public var stateless: Bool
+    /// `Host` values accepted besides localhost, 127.0.0.1 and [::1] on the bound port.
+    /// `name:port`, `name:*` (any port) or `*` (no Host check at all).
+    public var allowedHosts: [String]
+    /// `Origin` values accepted besides http://localhost, http://127.0.0.1 and http://[::1]
+    /// on the bound port; same patterns as `allowedHosts`. Requests without Origin pass.
+    public var allowedOrigins: [String]
+    /// Larger POST bodies are refused with 413 before they are parsed.
+    public var maxBodyBytes: Int
+    /// The longest a tool call may run; its SQL statement timeout is capped to the same.
+    public var requestTimeout: Duration
+    /// Row cap for tool results; nil keeps the database's default (`ZAVA_ROW_CAP`).
+    public var rowCap: Int?
+    /// Identity for requests without `x-rls-user-id`. nil (the default) refuses them.
+    public var defaultProfile: String?
+    /// Bearer-token mode: every request needs a token from this file (see `TokenFile`).
+    public var tokensFile: URL?
+    /// Stateful sessions unused for this long are closed (the client re-initializes).
+    public var sessionIdleTimeout: Duration
+    /// Upper bound on open stateful sessions; beyond it new sessions get 503.
+    public var maxSessions: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8000, path: String = "/mcp", stateless: Bool = false,
+                allowedHosts: [String] = [], allowedOrigins: [String] = [], maxBodyBytes: Int = 1 << 20,
+                requestTimeout: Duration = .seconds(60), rowCap: Int? = nil, defaultProfile: String? = nil,
+                tokensFile: URL? = nil, sessionIdleTimeout: Duration = .seconds(30 * 60), maxSessions: Int = 1_000) {
+        self.host = host
+        self.port = port
+        self.path = path.hasPrefix("/") ? path : "/" + path
+        self.stateless = stateless
+        self.allowedHosts = allowedHosts
+        self.allowedOrigins = allowedOrigins
+        self.maxBodyBytes = maxBodyBytes
+        self.requestTimeout = requestTimeout
+        self.rowCap = rowCap
+        self.defaultProfile = defaultProfile
+        self.tokensFile = tokensFile
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.maxSessions = maxSessions
+    }
+
+    /// Rejects combinations that cannot be served safely, before anything binds.
+    public func validate() throws {
+        func fail(_ message: String) -> MCPConfigurationError { MCPConfigurationError(message: message) }
+        guard (0...65_535).contains(port) else { throw fail("port \(port) is not in 0...65535") }
+        guard maxBodyBytes >= 1_024 else { throw fail("the body limit must be at least 1024 bytes") }
+        guard requestTimeout > .zero else { throw fail("the request timeout must be positive") }
+        guard maxSessions >= 1 else { throw fail("at least one session must be allowed") }
+        if tokensFile != nil, defaultProfile != nil {
+            throw fail("--default-profile cannot be combined with --tokens: in token mode every request needs a token")
+        }
+    }
+
+    /// The URL clients use, for start-up messages (a wildcard bind is shown as 127.0.0.1).
+    public func endpointURL(port: Int) -> String {
+        let shown = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : host
+        let hostPart = shown.contains(":") ? "[\(shown)]" : shown
+        return "http://\(hostPart):\(port)\(path)"
+    }
+}
+
+public struct MCPConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

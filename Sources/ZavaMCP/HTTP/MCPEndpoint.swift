@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import Logging
+import MCP
+import NIOCore
+
+/// The HTTP side of the MCP route, in the order the checks matter:
+/// Host and Origin (DNS rebinding), body size, identity, then the SDK transport.
+/// Nothing reaches MCP - let alone the database - before all of them passed.
+struct MCPEndpoint: Sendable {
+    let configuration: MCPServerConfiguration
+    let listening: ListeningState
+    let authenticator: RequestAuthenticator
+    let host: any TransportHost
+    let inFlight: InFlightRequests
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    func respond(_ request: Request, context: MCPRequestContext) async -> Response {
+        let requestID = Self.newRequestID()
+        let method = request.method.rawValue
+        let headers = Self.headers(of: request)
+        let policy = OriginPolicy(configuration: configuration, port: listening.port ?? configuration.port)
+        if let refusal = policy.check(host: request.head.authority, origin: headers["origin"]) {
+            return refuse(refusal, id: nil, method: method, requestID: requestID)
+        }
+
+        var body: Data?
+        if request.method == .post {
+            if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
+                return refuse(tooLarge(), id: nil, method: method, requestID: requestID)
+            }
+            do {
+                let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+                body = Data(buffer.readableBytesView)
+            } catch is NIOTooManyBytesError {
+                return refuse(tooLarge(), id: nil, method: method, requestID: requestID)
+            } catch {
+                return refuse(Refusal(status: 400, code: -32700, message: "Bad Request: could not read the request body",
+                                      reason: .bodySize), id: nil, method: method, requestID: requestID)
+            }
+        }
+        let envelope = body.flatMap(JSONRPCEnvelope.init(body:))
+
+        let principal: Principal
+        switch authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
+                                          authorization: headers["authorization"]) {
+        case .success(let decided): principal = decided
+        case .failure(let refusal): return refuse(refusal, id: envelope?.id, method: method, requestID: requestID)
+        }
+
+        if let rpcMethod = envelope?.method { metrics.rpcRequest(method: rpcMethod) }
+        let mcpRequest = MCP.HTTPRequest(method: method, headers: InternalHeaders.stamp(headers, requestID: requestID, principal: principal),
+                                         body: body, path: request.uri.path)
+        let tracked = request.method == .post && envelope?.isRequest == true
+        if tracked { await inFlight.begin(requestID, channel: context.channel) }
+        let answer = await host.handle(mcpRequest, envelope: envelope, principal: principal)
+        logger.debug("mcp request", metadata: [
+            "request_id": "\(requestID)", "method": "\(method)", "rpc": "\(envelope?.method ?? "-")",
+            "profile": "\(principal.identity.profile)",
+        ])
+        switch answer {
+        case .refused(let refusal):
+            if tracked { await inFlight.end(requestID) }
+            return refuse(refusal, id: envelope?.id, method: method, requestID: requestID)
+        case .transport(let response):
+            metrics.httpRequest(route: "mcp", method: method, status: response.statusCode)
+            if case .stream = response {
+                return convert(response, endingTracking: tracked ? requestID : nil)
+            }
+            if tracked { await inFlight.end(requestID) }
+            return convert(response, endingTracking: nil)
+        }
+    }
+
+    /// SDK response to Hummingbird response. A stream is piped as it comes; tracking of the
+    /// request ends when the stream does (the answer was sent, or the client is gone).
+    private func convert(_ response: MCP.HTTPResponse, endingTracking requestID: String?) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let field = HTTPFieldName(name) { fields[field] = value }
+        }
+        let status = HTTPResponse.Status(code: response.statusCode)
+        let inFlight = self.inFlight
+        if case .stream(let stream, _) = response {
+            return Response(status: status, headers: fields, body: ResponseBody { writer in
+                do {
+                    for try await chunk in stream {
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
+                } catch {
+                    if let requestID { await inFlight.end(requestID) }
+                    throw error
+                }
+                if let requestID { await inFlight.end(requestID) }
+                try await writer.finish(nil)
+            })
+        }
+        guard let data = response.bodyData else { return Response(status: status, headers: fields) }
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private func refuse(_ refusal: Refusal, id: JSONRPCEnvelope.ID?, method: String, requestID: String) -> Response {
+        metrics.refused(refusal.reason)
+        metrics.httpRequest(route: "mcp", method: method, status: refusal.status)
+        logger.notice("request refused", metadata: [
+            "request_id": "\(requestID)", "status": "\(refusal.status)", "reason": "\(refusal.reason.rawValue)",
+        ])
+        var fields: HTTPFields = [.contentType: "application/json"]
+        for (name, value) in refusal.headers {
+            if let field = HTTPFieldName(name) { fields[field] = value }
+        }
+        return Response(status: HTTPResponse.Status(code: refusal.status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: refusal.body(id: id))))
+    }
+
+    private func tooLarge() -> Refusal {
+        Refusal(status: 413, code: Refusal.invalidRequestCode,
+                message: "Content Too Large: request bodies are limited to \(configuration.maxBodyBytes) bytes", reason: .bodySize)
+    }
+
+    /// Lower-case names; repeated headers joined with ", " (RFC 9110). Host comes from the
+    /// request's authority, where HTTPTypes keeps it.
+    static func headers(of request: Request) -> [String: String] {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        if let authority = request.head.authority { headers["host"] = authority }
+        return headers
+    }
+
+    /// Short, random, unique enough to follow one request through the logs.
+    static func newRequestID() -> String {
+        let value = UInt64.random(in: 0...UInt64.max)
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// HTTPTypes' field name, reached through the `HTTPFields` that Hummingbird re-exports.
+typealias HTTPFieldName = HTTPFields.Element.Name

@@ -1,0 +1,33 @@
+import Logging
+import MCP
+
+/// `--stateless`: every POST gets its own SDK server and `StatelessHTTPServerTransport`, and a
+/// plain JSON answer. Nothing outlives the request, so any zava instance behind a load
+/// balancer can answer any request - no sticky sessions needed.
+struct StatelessHost: TransportHost {
+    let factory: MCPSessionFactory
+    let logger: Logger
+    private let pipeline = TransportValidation.pipeline(stateless: true)
+
+    init(factory: MCPSessionFactory, logger: Logger) {
+        self.factory = factory
+        self.logger = logger
+    }
+
+    func handle(_ request: MCP.HTTPRequest, envelope: JSONRPCEnvelope?, principal: Principal) async -> HostAnswer {
+        let transport = StatelessHTTPServerTransport(validationPipeline: pipeline, logger: logger.quieter)
+        let server = await factory.makeServer()
+        do {
+            try await server.start(transport: transport)
+        } catch {
+            return .transport(.error(statusCode: 500, .internalError("could not start the MCP server: \(error)")))
+        }
+        let response = await transport.handleRequest(request)
+        await server.stop()
+        return .transport(response)
+    }
+
+    var sessionCount: Int { 0 }
+    func sweep() async {}
+    func closeAll() async {}
+}

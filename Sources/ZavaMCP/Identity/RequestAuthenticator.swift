@@ -1,0 +1,87 @@
+import Foundation
+import ZavaCore
+
+/// Decides, once per HTTP request and failing closed, which identity a request runs as.
+///
+/// - Header mode: `x-rls-user-id` names a store's rls_user_id, a profile or a store name. A
+///   missing header is refused (401) unless the operator chose `--default-profile`; an unknown
+///   or malformed one is refused (403). Nothing ever falls back to head office.
+/// - Token mode: `Authorization: Bearer <token>` decides the identity; a missing or unknown
+///   token is refused (401). `x-rls-user-id` can narrow a head-office token to one store, and is
+///   ignored for a store's token: a header can never widen or switch a token's identity.
+struct RequestAuthenticator: Sendable {
+    enum Mode: Sendable {
+        case header(defaultIdentity: Identity?)
+        case tokens(TokenTable)
+    }
+
+    static let identityHeader = "x-rls-user-id"
+    /// Longer values are not identities; refusing them early keeps error messages short.
+    static let maximumHeaderLength = 200
+
+    let mode: Mode
+    let directory: IdentityDirectory
+
+    /// The principal, or the refusal to send. `identityHeader` and `authorization` are the raw
+    /// header values (nil when absent).
+    func authenticate(identityHeader: String?, authorization: String?) -> Result<Principal, Refusal> {
+        switch mode {
+        case .header(let defaultIdentity):
+            guard let name = Self.present(identityHeader) else {
+                if let defaultIdentity { return .success(Principal(identity: defaultIdentity, source: .defaultProfile)) }
+                return .failure(refuse(401, "Unauthorized: no identity. Send the \(Self.identityHeader) header with a store's "
+                                       + "rls_user_id or a profile (\(directory.profiles.joined(separator: ", "))); "
+                                       + "zava never assumes head office.", challenge: "X-RLS-User-Id"))
+            }
+            return resolve(name).map { Principal(identity: $0, source: .header) }
+        case .tokens(let table):
+            guard let token = Self.bearerToken(authorization), let entry = table.lookup(token) else {
+                let presented = Self.present(authorization) != nil
+                return .failure(Refusal(
+                    status: 401, code: Refusal.identityCode,
+                    message: presented ? "Unauthorized: the bearer token is not valid" : "Unauthorized: a bearer token is required (Authorization: Bearer <token>)",
+                    reason: .token,
+                    headers: ["WWW-Authenticate": presented ? #"Bearer realm="zava", error="invalid_token""# : #"Bearer realm="zava""#]))
+            }
+            var principal = Principal(identity: entry.identity, source: .token, tokenLabel: entry.label)
+            if entry.identity.isHeadOffice, let name = Self.present(identityHeader) {
+                switch resolve(name) {
+                case .success(let narrowed): principal.identity = narrowed
+                case .failure(let refusal): return .failure(refusal)
+                }
+            }
+            return .success(principal)
+        }
+    }
+
+    private func resolve(_ name: String) -> Result<Identity, Refusal> {
+        guard name.count <= Self.maximumHeaderLength else {
+            return .failure(refuse(403, "Forbidden: the \(Self.identityHeader) header is too long to be an identity"))
+        }
+        do {
+            return .success(try directory.resolve(name))
+        } catch {
+            return .failure(refuse(403, "Forbidden: \(Self.identityHeader) names no known identity; known profiles: "
+                                   + "\(directory.profiles.joined(separator: ", ")) (or a store's full name or rls_user_id)"))
+        }
+    }
+
+    private func refuse(_ status: Int, _ message: String, challenge: String? = nil) -> Refusal {
+        Refusal(status: status, code: Refusal.identityCode, message: message, reason: .identity,
+                headers: challenge.map { ["WWW-Authenticate": $0] } ?? [:])
+    }
+
+    private static func present(_ value: String?) -> String? {
+        guard let trimmed = value?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive), nil for anything else.
+    static func bearerToken(_ authorization: String?) -> String? {
+        guard let value = present(authorization) else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}

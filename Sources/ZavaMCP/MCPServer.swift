@@ -1,0 +1,182 @@
+import Foundation
+import Hummingbird
+import Logging
+import MCP
+import NIOCore
+import ServiceLifecycle
+import ZavaCore
+
+/// `zava --serve`: the MCP Streamable HTTP endpoint over the shared `Database`, hosted in
+/// Hummingbird. It is a `Service`: run it in a `ServiceGroup`, and a graceful shutdown (SIGINT,
+/// SIGTERM or `triggerGracefulShutdown()`) stops new connections, lets the tool calls in
+/// flight finish (bounded by the request timeout), then closes the sessions and returns.
+///
+/// Routes: the MCP path (POST/GET/DELETE), `GET /healthz` (200 when the database answers,
+/// else 503) and `GET /metrics` (Prometheus text).
+public final class MCPServer: Service, Sendable {
+    public let configuration: MCPServerConfiguration
+    /// What the operator should know before the first request (e.g. a default profile).
+    public let startupNotes: [String]
+
+    private let database: Database
+    private let logger: Logger
+    private let listening = ListeningState()
+    private let inFlight = InFlightRequests()
+    private let metrics: ServerMetrics
+    private let host: any TransportHost
+    private let endpoint: MCPEndpoint
+
+    /// Loads the identities and tokens and checks the configuration: every mistake an operator
+    /// can make fails here, before anything listens.
+    public init(database: Database, configuration: MCPServerConfiguration, search: (any ProductSearching)? = nil,
+                logger: Logger = Logger(label: "zava.mcp")) async throws {
+        try configuration.validate()
+        let directory = try await database.identities()
+        var notes: [String] = []
+        let mode: RequestAuthenticator.Mode
+        if let file = configuration.tokensFile {
+            let table = try TokenTable(file: try TokenFile.load(file), directory: directory)
+            mode = .tokens(table)
+            notes.append("Bearer-token mode: \(table.entries.count) token\(table.entries.count == 1 ? "" : "s") from \(file.path); requests without a valid token get 401.")
+            if let warning = Self.permissionWarning(file) { notes.append(warning) }
+        } else if let profile = configuration.defaultProfile {
+            let identity = try directory.resolve(profile)
+            mode = .header(defaultIdentity: identity)
+            notes.append("Requests without an x-rls-user-id header run as \(identity) (--default-profile).")
+        } else {
+            mode = .header(defaultIdentity: nil)
+        }
+        if search == nil { notes.append("semantic_search_products is not configured: it answers with a tool error.") }
+
+        let catalog = ToolCatalog()
+        let metrics = ServerMetrics(toolNames: catalog.names)
+        let base = database.defaultLimits
+        let limits = QueryLimits(rowCap: configuration.rowCap ?? base.rowCap,
+                                 statementTimeout: min(base.statementTimeout, configuration.requestTimeout))
+        let runner = ToolCallRunner(catalog: catalog, database: database, directory: directory, limits: limits,
+                                    timeout: configuration.requestTimeout, search: search, inFlight: inFlight,
+                                    metrics: metrics, logger: logger)
+        let factory = MCPSessionFactory(runner: runner)
+        let host: any TransportHost = configuration.stateless
+            ? StatelessHost(factory: factory, logger: logger)
+            : SessionRegistry(factory: factory, idleTimeout: configuration.sessionIdleTimeout,
+                              maxSessions: configuration.maxSessions, logger: logger)
+        self.configuration = configuration
+        self.database = database
+        self.logger = logger
+        self.metrics = metrics
+        self.host = host
+        self.startupNotes = notes
+        self.endpoint = MCPEndpoint(configuration: configuration, listening: listening,
+                                    authenticator: RequestAuthenticator(mode: mode, directory: directory), host: host,
+                                    inFlight: inFlight, metrics: metrics, logger: logger)
+    }
+
+    /// The port actually bound, once the server listens (useful with port 0).
+    public func listeningPort() async throws -> Int { try await listening.wait() }
+
+    /// The endpoint's URL, once the server listens.
+    public func endpointURL() async throws -> String { configuration.endpointURL(port: try await listeningPort()) }
+
+    /// Point-in-time figures for status displays.
+    public func status() async -> MCPServerStatus {
+        MCPServerStatus(url: listening.port.map(configuration.endpointURL(port:)), sessions: await host.sessionCount,
+                        inFlight: await inFlight.count, pool: await database.pool.statistics)
+    }
+
+    public func run() async throws {
+        let inFlight = self.inFlight
+        let application = Application(
+            router: makeRouter(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ClientGoneHandler { connection in
+                Task { await inFlight.connectionClosed(connection) }
+            }])),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
+                                                    serverName: nil),
+            onServerRunning: { [listening, logger, configuration] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                listening.bound(port: port)
+                logger.info("MCP endpoint listening", metadata: ["url": "\(configuration.endpointURL(port: port))",
+                                                                 "mode": "\(configuration.stateless ? "stateless" : "stateful")"])
+            },
+            logger: logger)
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await application.run() }
+                group.addTask { [host, configuration] in
+                    let interval = min(Duration.seconds(60), configuration.sessionIdleTimeout / 2)
+                    try? await cancelWhenGracefulShutdown {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: interval)
+                            await host.sweep()
+                        }
+                    }
+                }
+                group.addTask { [inFlight, host, logger, configuration] in
+                    // Graceful shutdown: the HTTP server stops accepting connections; the calls in
+                    // flight finish; then the sessions close, ending their open streams, so the
+                    // server's connections can drain and `application.run()` returns.
+                    guard (try? await gracefulShutdown()) != nil else { return }
+                    let pending = await inFlight.count
+                    logger.info("MCP endpoint shutting down", metadata: ["in_flight": "\(pending)"])
+                    await inFlight.waitUntilIdle(limit: configuration.requestTimeout + .seconds(5))
+                    // A moment for clients to take in their last answers before their session
+                    // streams end (some clients treat an ended stream as the session's end).
+                    try? await Task.sleep(for: .milliseconds(500))
+                    await host.closeAll()
+                }
+            }
+        } catch {
+            listening.failed(error)
+            throw error
+        }
+        await host.closeAll()
+        logger.info("MCP endpoint stopped")
+    }
+
+    private func makeRouter() -> Router<MCPRequestContext> {
+        let router = Router(context: MCPRequestContext.self)
+        let endpoint = self.endpoint
+        for method in [HTTPRequest.Method.post, .get, .delete] {
+            router.on(RouterPath(configuration.path), method: method) { request, context in
+                await endpoint.respond(request, context: context)
+            }
+        }
+        let health = HealthCheck(database: database)
+        let metrics = self.metrics
+        router.get("/healthz") { _, _ -> Response in
+            let problem = await health.problem()
+            metrics.httpRequest(route: "healthz", method: "GET", status: problem == nil ? 200 : 503)
+            let json = problem.map { #"{"status":"unavailable","error":\#(JSONString.quote($0))}"# } ?? #"{"status":"ok"}"#
+            return Response(status: problem == nil ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+        }
+        router.get("/metrics") { [database, host, inFlight] _, _ -> Response in
+            metrics.observe(pool: await database.pool.statistics, sessions: await host.sessionCount, inFlight: await inFlight.count)
+            metrics.httpRequest(route: "metrics", method: "GET", status: 200)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+        return router
+    }
+
+    /// A tokens file others can read is worth a warning, not a refusal (containers often run as root).
+    private static func permissionWarning(_ file: URL) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+              let permissions = attributes[.posixPermissions] as? NSNumber, permissions.intValue & 0o077 != 0 else { return nil }
+        return "Warning: \(file.path) is readable by other users; chmod 600 it."
+    }
+}
+
+/// What `MCPServer.status()` reports (for a REPL command or logs).
+public struct MCPServerStatus: Sendable, CustomStringConvertible {
+    public var url: String?
+    public var sessions: Int
+    public var inFlight: Int
+    public var pool: ConnectionPool.Statistics
+
+    public var description: String {
+        "MCP endpoint \(url ?? "(not listening)"): \(sessions) session\(sessions == 1 ? "" : "s"), \(inFlight) request\(inFlight == 1 ? "" : "s") in flight; "
+            + "pool \(pool.inUse)/\(pool.size) in use, \(pool.open) open, \(pool.waiting) waiting"
+    }
+}

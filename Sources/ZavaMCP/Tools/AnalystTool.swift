@@ -1,0 +1,54 @@
+import MCP
+import ZavaCore
+
+/// One MCP tool: what it advertises, and what a call does with the caller's session.
+protocol AnalystTool: Sendable {
+    var definition: Tool { get }
+    /// Runs one call. Failures come back as error replies (MCP tool errors), never as throws:
+    /// the model should read the database's message and fix its query.
+    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply
+    /// The reply for a failure that happened around the call (timeout, cancellation).
+    func failure(_ message: String) -> ToolReply
+}
+
+extension AnalystTool {
+    var name: String { definition.name }
+    func failure(_ message: String) -> ToolReply { ToolReply(text: message, isError: true) }
+}
+
+/// What a tool call may use: who is asking, and a session bound to that identity (the only way
+/// to reach data). ZavaMCP never builds RLS SQL or opens connections itself.
+struct ToolContext: Sendable {
+    let principal: Principal
+    let session: Session
+    let search: (any ProductSearching)?
+}
+
+/// A tool's answer: the text the client shows the model, and whether it reports a failure.
+struct ToolReply: Sendable, Equatable {
+    var text: String
+    var isError: Bool
+    /// For logs and metrics only (never the rows themselves).
+    var rowCount: Int?
+
+    init(text: String, isError: Bool, rowCount: Int? = nil) {
+        self.text = text
+        self.isError = isError
+        self.rowCount = rowCount
+    }
+}
+
+/// JSON Schema fragments for tool inputs.
+enum InputSchema {
+    static func object(_ properties: [String: Value], required: [String] = []) -> Value {
+        .object(["type": "object", "properties": .object(properties),
+                 "required": .array(required.map { .string($0) }), "additionalProperties": false])
+    }
+}
+
+extension Tool.Annotations {
+    /// Every zava tool only reads, inside a read-only transaction that is rolled back.
+    static func readOnly(_ title: String) -> Tool.Annotations {
+        Tool.Annotations(title: title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false)
+    }
+}

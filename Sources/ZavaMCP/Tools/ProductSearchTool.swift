@@ -1,0 +1,62 @@
+import Foundation
+import MCP
+import ZavaCore
+
+/// `semantic_search_products(query_description, max_rows = 20, similarity_threshold = 30.0)`.
+struct ProductSearchTool: AnalystTool {
+    static let maximumRows = 100
+
+    let definition = Tool(
+        name: "semantic_search_products",
+        title: "Find products by meaning",
+        description: """
+            Finds products whose descriptions mean something close to a plain-language description (e.g. \
+            "cordless drill for masonry" or "waterproof outdoor paint"), using vector embeddings of the product \
+            names and descriptions. Returns compact JSON {"c": [...], "r": [[...]], "n": N} with the product \
+            columns and a similarity column in percent (100 = identical meaning), best match first. Use the \
+            product_id values in execute_sales_query to get sales or stock for the products found.
+            """,
+        inputSchema: InputSchema.object([
+            "query_description": .object([
+                "type": "string",
+                "description": "What the products should be or do, in plain language.",
+            ]),
+            "max_rows": .object([
+                "type": "integer", "default": 20, "minimum": 1, "maximum": .int(Self.maximumRows),
+                "description": "Most products to return (1-\(Self.maximumRows), default 20).",
+            ]),
+            "similarity_threshold": .object([
+                "type": "number", "default": 30.0, "minimum": 0, "maximum": 100,
+                "description": "Least similarity in percent for a product to be returned (0-100, default 30).",
+            ]),
+        ], required: ["query_description"]),
+        annotations: .readOnly("Semantic product search"))
+
+    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
+        do {
+            let arguments = try ToolArguments(arguments, tool: name,
+                                              accepted: ["query_description", "max_rows", "similarity_threshold"])
+            let query = try arguments.string("query_description").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !query.isEmpty else { throw ToolArgumentError("\(name): query_description is empty") }
+            let maxRows = try arguments.int("max_rows", default: 20)
+            guard maxRows >= 1 else { throw ToolArgumentError("\(name): max_rows must be at least 1") }
+            let threshold = try arguments.double("similarity_threshold", default: 30)
+            guard (0...100).contains(threshold) else {
+                throw ToolArgumentError("\(name): similarity_threshold must be between 0 and 100 (percent)")
+            }
+            guard let search = context.search else {
+                return failure("semantic search is not configured on this server (no product search engine is available)")
+            }
+            let result = try await search.searchProducts(session: context.session, query: query,
+                                                         maxRows: min(maxRows, Self.maximumRows),
+                                                         similarityThreshold: threshold)
+            return ToolReply(text: CompactJSON.result(result), isError: false, rowCount: result.rows.count)
+        } catch {
+            return failure(ErrorText.describe(error))
+        }
+    }
+
+    func failure(_ message: String) -> ToolReply {
+        ToolReply(text: CompactJSON.error(message), isError: true)
+    }
+}

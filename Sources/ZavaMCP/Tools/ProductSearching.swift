@@ -1,0 +1,11 @@
+import ZavaCore
+
+/// The seam to the semantic product search (written elsewhere in ZavaCore): the MCP tool only
+/// validates arguments and renders the result. The implementation must run its SQL through
+/// `session`, so the caller's identity and limits apply.
+///
+/// The result should hold the product columns plus a similarity column (percent, 0-100),
+/// best match first, only rows at or above `similarityThreshold`, at most `maxRows`.
+public protocol ProductSearching: Sendable {
+    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double) async throws -> QueryResult
+}

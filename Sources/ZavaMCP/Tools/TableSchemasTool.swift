@@ -1,0 +1,48 @@
+import MCP
+import ZavaCore
+
+/// `get_multiple_table_schemas(table_names)`: what a model needs to write correct SQL.
+struct TableSchemasTool: AnalystTool {
+    static let maximumTables = 20
+
+    let definition = Tool(
+        name: "get_multiple_table_schemas",
+        title: "Describe retail tables",
+        description: """
+            Describes the listed tables of the retail schema: columns with their types, primary and foreign keys, \
+            how to join them, and the valid values to filter on (store names, product categories and types, the \
+            years that have orders) as the caller's identity sees them. Call it before writing a query. Valid \
+            table names: retail.stores, retail.customers, retail.categories, retail.product_types, \
+            retail.products, retail.inventory, retail.orders, retail.order_items, \
+            retail.product_description_embeddings (the retail. prefix is optional). An unknown name gives an \
+            error listing the valid ones.
+            """,
+        inputSchema: InputSchema.object([
+            "table_names": .object([
+                "type": "array", "items": .object(["type": "string"]), "minItems": 1, "maxItems": .int(Self.maximumTables),
+                "description": "Tables to describe, e.g. [\"retail.orders\", \"retail.order_items\", \"retail.products\"].",
+            ]),
+        ], required: ["table_names"]),
+        annotations: .readOnly("Describe tables"))
+
+    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
+        do {
+            let requested = try ToolArguments(arguments, tool: name, accepted: ["table_names"]).strings("table_names")
+            guard !requested.isEmpty else { throw ToolArgumentError("\(name): table_names must list at least one table") }
+            guard requested.count <= Self.maximumTables else {
+                throw ToolArgumentError("\(name): at most \(Self.maximumTables) tables per call")
+            }
+            let explorer = SchemaExplorer(session: context.session)
+            var tables: [TableSchema] = []
+            for table in requested {
+                let schema = try await explorer.describe(table)
+                if !tables.contains(where: { $0.qualifiedName == schema.qualifiedName }) { tables.append(schema) }
+            }
+            let values = try await explorer.validValues()
+            return ToolReply(text: SchemaText.render(tables, validValues: values, identity: context.principal.identity),
+                             isError: false)
+        } catch {
+            return failure(ErrorText.describe(error))
+        }
+    }
+}

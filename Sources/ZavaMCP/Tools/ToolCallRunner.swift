@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import MCP
+import ZavaCore
+
+/// Runs one `tools/call`: finds the identity the HTTP layer decided, gives the tool a session
+/// for it, bounds the call in time, lets a vanished client cancel it, and counts and logs it
+/// (tool, identity, outcome, time; never the result).
+struct ToolCallRunner: Sendable {
+    let catalog: ToolCatalog
+    let database: Database
+    let directory: IdentityDirectory
+    let limits: QueryLimits
+    let timeout: Duration
+    let search: (any ProductSearching)?
+    let inFlight: InFlightRequests
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    func handle(_ parameters: CallTool.Parameters, http: MCP.HTTPRequest?) async throws -> CallTool.Result {
+        let requestID = http?.header(InternalHeaders.requestID) ?? "-"
+        guard let tool = catalog.tool(named: parameters.name) else {
+            metrics.toolCall(parameters.name, isError: true, duration: .zero)
+            logger.notice("unknown tool", metadata: ["request_id": "\(requestID)", "tool": "\(parameters.name.prefix(64))"])
+            throw MCPError.invalidParams("Unknown tool: \(parameters.name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
+        }
+        // Fail closed: without the HTTP layer's decision there is no identity, so no data.
+        guard let principal = principal(from: http) else {
+            logger.error("tool call without a decided identity", metadata: ["request_id": "\(requestID)", "tool": "\(tool.name)"])
+            return Self.result(tool.failure("no identity for this request; it was refused"))
+        }
+        let context = ToolContext(principal: principal, session: database.session(for: principal.identity, limits: limits),
+                                  search: search)
+        let started = ContinuousClock.now
+        let reply = await run(tool, parameters.arguments, context: context, requestID: requestID)
+        let elapsed = ContinuousClock.now - started
+        metrics.toolCall(tool.name, isError: reply.isError, duration: elapsed)
+        var metadata: Logger.Metadata = [
+            "request_id": "\(requestID)", "tool": "\(tool.name)", "profile": "\(principal.identity.profile)",
+            "auth": "\(principal.source.rawValue)", "outcome": "\(reply.isError ? "error" : "ok")",
+            "duration_ms": "\(Self.milliseconds(elapsed))",
+        ]
+        if let rows = reply.rowCount { metadata["rows"] = "\(rows)" }
+        if let label = principal.tokenLabel { metadata["token"] = "\(label)" }
+        logger.info("tool call", metadata: metadata)
+        return Self.result(reply)
+    }
+
+    /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
+    /// or its disconnection can cancel it; cancelling reaches the database as a cancel request.
+    private func run(_ tool: any AnalystTool, _ arguments: [String: Value]?, context: ToolContext,
+                     requestID: String) async -> ToolReply {
+        let timeout = self.timeout
+        let work = Task { () -> ToolReply in
+            await withTaskGroup(of: ToolReply?.self) { group in
+                group.addTask { await tool.call(arguments, context: context) }
+                group.addTask {
+                    do { try await Task.sleep(for: timeout) } catch { return nil }
+                    return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(timeout)); the query was cancelled")
+                }
+                var reply: ToolReply?
+                for await candidate in group {
+                    if let candidate { reply = candidate; break }
+                }
+                group.cancelAll()
+                return reply ?? tool.failure("\(tool.name): the request was cancelled")
+            }
+        }
+        await inFlight.attach(requestID) { work.cancel() }
+        let reply = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
+        await inFlight.detach(requestID)
+        return reply
+    }
+
+    private func principal(from http: MCP.HTTPRequest?) -> Principal? {
+        guard let http, let text = http.header(InternalHeaders.rlsUserID), let uuid = UUID(uuidString: text),
+              let identity = directory.identities.first(where: { $0.rlsUserID == uuid }),
+              let source = http.header(InternalHeaders.source).flatMap(Principal.Source.init(rawValue:)) else { return nil }
+        return Principal(identity: identity, source: source, tokenLabel: http.header(InternalHeaders.tokenLabel))
+    }
+
+    static func result(_ reply: ToolReply) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: reply.text, annotations: nil, _meta: nil)], isError: reply.isError)
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.1f", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ZavaCore
+import ZavaMCP
+import ZavaREPL
+
+/// `zava --serve`: the MCP endpoint over the same `Database` as the REPL. On a terminal the
+/// REPL stays in the foreground and quitting it stops the endpoint (after in-flight calls);
+/// otherwise it serves headless until SIGINT or SIGTERM.
+enum Serve {
+    static func run(_ options: ServeOptions, runtime: Runtime, database: Database, profile: String?,
+                    format: OutputFormat, makeEmbedder: @escaping @Sendable () throws -> any Embedder) async throws {
+        let interactive = !options.noREPL && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        var logger = Logger(label: "zava.mcp")
+        // In the REPL's terminal only warnings; headless, the request log (stderr).
+        logger.logLevel = runtime.configuration.values["ZAVA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? (interactive ? .warning : .info)
+        let server = try await MCPServer(database: database, configuration: options.configuration(runtime.configuration),
+                                         search: EmbeddingProductSearch(embedder: makeEmbedder), logger: logger)
+        // The REPL reads Ctrl-C itself; headless, SIGINT is a graceful stop like SIGTERM.
+        let group = ServiceGroup(configuration: .init(services: [server],
+                                                      gracefulShutdownSignals: interactive ? [.sigterm] : [.sigterm, .sigint],
+                                                      logger: logger))
+        let serving = Task { try await group.run() }
+        do {
+            let url = try await server.endpointURL()
+            Console.info("MCP endpoint: \(url) (\(options.stateless ? "stateless" : "stateful"); health at /healthz, metrics at /metrics)")
+        } catch {
+            _ = try? await serving.value
+            let configuration = server.configuration
+            throw ServeError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
+        for note in server.startupNotes { Console.info(note) }
+        guard interactive else {
+            try await serving.value
+            return
+        }
+        // SIGTERM while the REPL waits for input: the endpoint drains, then the process ends.
+        let watcher = Task {
+            let failed = (try? await serving.value) == nil
+            guard !Task.isCancelled else { return }
+            Console.info("zava: the MCP endpoint stopped; exiting.")
+            exit(failed ? 1 : 0)
+        }
+        try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "zava-repl")) {
+            let repl = try await REPL(database: database, configuration: runtime.configuration, profile: profile, format: format,
+                                      makeEmbedder: makeEmbedder)
+            await repl.run()
+        }
+        watcher.cancel()
+        Console.info("Stopping the MCP endpoint ...")
+        await group.triggerGracefulShutdown()
+        try await serving.value
+    }
+}
+
+struct ServeError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

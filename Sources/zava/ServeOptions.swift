@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import ZavaCore
+import ZavaMCP
+
+/// `zava --serve ...`: the MCP endpoint's flags, turned into an `MCPServerConfiguration`.
+struct ServeOptions: ParsableArguments {
+    @Flag(help: "Serve the MCP Streamable HTTP endpoint (the REPL stays in the foreground on a terminal).")
+    var serve = false
+
+    @Option(help: "Address to bind (default ZAVA_HOST or 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default ZAVA_PORT or 8000; 0 picks a free port).")
+    var port: Int?
+
+    @Option(help: "Path of the MCP endpoint (default ZAVA_MCP_PATH or /mcp).")
+    var path: String?
+
+    @Flag(help: "Stateless transport: no MCP sessions, one JSON answer per request, so several zava instances can serve one database behind any load balancer without sticky sessions.")
+    var stateless = false
+
+    @Flag(name: .customLong("no-repl"), help: "Serve headless even on a terminal, until SIGINT or SIGTERM.")
+    var noREPL = false
+
+    @Option(name: .customLong("default-profile"), help: "Identity for requests without an x-rls-user-id header (default: refuse them).")
+    var defaultProfile: String?
+
+    @Option(help: "Bearer-token mode: a file of '<token> <identity>' lines; every request then needs a valid token.")
+    var tokens: String?
+
+    @Option(name: .customLong("allowed-origin"), help: "Another Origin to accept, e.g. https://ide.example.com (repeatable; localhost is always accepted).")
+    var allowedOrigins: [String] = []
+
+    @Option(name: .customLong("allowed-host"), help: "Another Host header value to accept, e.g. zava.internal:8000 or zava.internal:* (repeatable).")
+    var allowedHosts: [String] = []
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger ones get 413.")
+    var maxBodyBytes = 1 << 20
+
+    @Option(name: .customLong("request-timeout"), help: "Seconds a tool call may run before it is cancelled.")
+    var requestTimeout = 60.0
+
+    func validate() throws {
+        let serveOnly = [host != nil, port != nil, path != nil, stateless, noREPL, defaultProfile != nil, tokens != nil,
+                         !allowedOrigins.isEmpty, !allowedHosts.isEmpty]
+        if !serve, serveOnly.contains(true) {
+            throw ValidationError("the endpoint options need --serve")
+        }
+        guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
+    }
+
+    func configuration(_ settings: Configuration) -> MCPServerConfiguration {
+        MCPServerConfiguration(
+            host: host ?? settings.serverHost, port: port ?? settings.serverPort, path: path ?? settings.mcpPath,
+            stateless: stateless, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins, maxBodyBytes: maxBodyBytes,
+            requestTimeout: .milliseconds(Int(requestTimeout * 1000)), defaultProfile: defaultProfile,
+            tokensFile: tokens.map { URL(fileURLWithPath: $0) })
+    }
+}

@@ -1,0 +1,163 @@
+"""Drives zava's MCP endpoint with the official Python MCP SDK (PyPI `mcp`) for the Swift tests.
+
+    python mcp_client.py <scenario> <url> '<json spec>'
+
+prints one JSON report on stdout. Scenarios:
+  sessions    - MCP sessions with given headers; list tools and call tools in each
+  raw         - raw HTTP requests (hostile clients): status, headers and body of each
+  concurrent  - many tool calls at once over several sessions of mixed identities
+  disconnect  - start a slow tools/call, drop the connection, report how long it took
+"""
+import asyncio
+import json
+import sys
+import time
+
+import httpx2
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+
+
+def describe(exc: BaseException) -> str:
+    """The innermost messages of an exception (anyio wraps errors in groups)."""
+    if isinstance(exc, BaseExceptionGroup):
+        return "; ".join(describe(e) for e in exc.exceptions)
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
+def tool_result(result) -> dict:
+    texts = [c.text for c in result.content if getattr(c, "type", "") == "text"]
+    return {"isError": bool(result.is_error), "text": "\n".join(texts)}
+
+
+async def one_session(url: str, case: dict) -> dict:
+    report = {"name": case.get("name", "")}
+    try:
+        async with create_mcp_http_client(headers=case.get("headers") or {}) as http:
+            async with Client(streamable_http_client(url, http_client=http), mode=case.get("mode", "legacy")) as client:
+                report["server"] = client.server_info.name if client.server_info else None
+                if case.get("list_tools"):
+                    listing = await client.list_tools()
+                    report["tools"] = [
+                        {"name": t.name, "description": t.description or "",
+                         "readOnly": bool(t.annotations and t.annotations.read_only_hint),
+                         "params": sorted((t.input_schema or {}).get("properties", {}).keys()),
+                         "required": sorted((t.input_schema or {}).get("required", []))}
+                        for t in listing.tools
+                    ]
+                calls = []
+                for call in case.get("calls", []):
+                    try:
+                        calls.append(tool_result(await client.call_tool(call["tool"], call.get("args"))))
+                    except Exception as exc:  # a JSON-RPC error, not a tool error
+                        calls.append({"rpcError": describe(exc)})
+                report["calls"] = calls
+    except BaseException as exc:
+        report["error"] = describe(exc)
+        if case.get("trace"):
+            import traceback
+            report["error"] += "\n" + "".join(traceback.format_exception(exc))
+    return report
+
+
+async def scenario_sessions(url: str, spec: dict) -> dict:
+    return {"sessions": [await one_session(url, case) for case in spec["cases"]]}
+
+
+INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                   "clientInfo": {"name": "zava-tests", "version": "1"}}}
+STREAM_ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+async def open_raw_session(http: httpx2.AsyncClient, url: str, headers: dict) -> dict:
+    """initialize + notifications/initialized by hand; returns the headers later requests need."""
+    response = await http.post(url, headers={**STREAM_ACCEPT, **headers}, content=json.dumps(INIT))
+    session = response.headers.get("mcp-session-id")
+    follow = {**STREAM_ACCEPT, **headers, "MCP-Protocol-Version": "2025-06-18"}
+    if session:
+        follow["Mcp-Session-Id"] = session
+    await http.post(url, headers=follow, content=json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+    return follow
+
+
+async def scenario_raw(url: str, spec: dict) -> dict:
+    results = []
+    async with httpx2.AsyncClient(timeout=30) as http:
+        for case in spec["cases"]:
+            headers = dict(case.get("headers") or {})
+            if case.get("session"):
+                headers = {**(await open_raw_session(http, url, headers)), **(case.get("override") or {})}
+            else:
+                headers = {**STREAM_ACCEPT, **headers}
+            if "body_bytes" in case:
+                body = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"' + b"x" * case["body_bytes"] + b'"}}'
+            elif "body" in case:
+                body = case["body"] if isinstance(case["body"], str) else json.dumps(case["body"])
+                body = body.encode()
+            else:
+                body = None
+            target = url if "path" not in case else url.rsplit("/", 1)[0] + case["path"]
+            try:
+                response = await http.request(case.get("method", "POST"), target, headers=headers, content=body)
+                results.append({"name": case.get("name", ""), "status": response.status_code,
+                                "headers": {k.lower(): v for k, v in response.headers.items()},
+                                "body": response.text[:200000]})
+            except Exception as exc:
+                results.append({"name": case.get("name", ""), "error": describe(exc)})
+    return {"raw": results}
+
+
+async def scenario_concurrent(url: str, spec: dict) -> dict:
+    """spec: {"identities": [...], "sessions_per_identity": n, "calls_per_session": m, "sql": "..."}"""
+    async def run_session(identity: str):
+        async with create_mcp_http_client(headers={"x-rls-user-id": identity}) as http:
+            async with Client(streamable_http_client(url, http_client=http), mode="legacy") as client:
+                async def one():
+                    try:
+                        return tool_result(await client.call_tool("execute_sales_query", {"postgresql_query": spec["sql"]}))
+                    except Exception as exc:
+                        return {"rpcError": describe(exc)}
+                return identity, await asyncio.gather(*(one() for _ in range(spec["calls_per_session"])))
+
+    started = time.monotonic()
+    outcomes = await asyncio.gather(*(run_session(identity)
+                                      for identity in spec["identities"]
+                                      for _ in range(spec["sessions_per_identity"])), return_exceptions=True)
+    report = {"seconds": time.monotonic() - started, "results": [], "failures": []}
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            report["failures"].append(describe(outcome))
+        else:
+            identity, calls = outcome
+            report["results"].append({"identity": identity, "calls": calls})
+    return report
+
+
+async def scenario_disconnect(url: str, spec: dict) -> dict:
+    """Starts a slow call on its own connection and closes that connection mid-call."""
+    headers = {"x-rls-user-id": spec["identity"]}
+    async with httpx2.AsyncClient(timeout=30) as setup:
+        follow = await open_raw_session(setup, url, headers)
+    call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+            "params": {"name": "execute_sales_query", "arguments": {"postgresql_query": spec["sql"]}}}
+    started = time.monotonic()
+    async with httpx2.AsyncClient(timeout=30) as doomed:
+        async with doomed.stream("POST", url, headers=follow, content=json.dumps(call)) as response:
+            status = response.status_code
+            await asyncio.sleep(spec.get("after", 0.5))
+        # leaving both blocks closes the stream and the connection before any answer came
+    return {"status": status, "closed_after": time.monotonic() - started, "session_headers": follow}
+
+
+async def main() -> None:
+    scenario, url, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3] if len(sys.argv) > 3 else "{}")
+    handler = {"sessions": scenario_sessions, "raw": scenario_raw,
+               "concurrent": scenario_concurrent, "disconnect": scenario_disconnect}[scenario]
+    print(json.dumps(await handler(url, spec)))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

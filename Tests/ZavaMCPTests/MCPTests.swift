@@ -1,1 +1,0 @@
-// The MCP endpoint's tests arrive with the ZavaMCP module (issue 5).

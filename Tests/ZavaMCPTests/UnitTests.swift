@@ -1,0 +1,148 @@
+import Foundation
+import Synchronization
+import MCP
+import Testing
+import ZavaCore
+@testable import ZavaMCP
+
+@Suite("MCP building blocks")
+struct UnitTests {
+    @Test("token file: format, comments, short and duplicate tokens, errors never show tokens")
+    func tokenFile() throws {
+        let file = try TokenFile.parse("# comment\n\nabcdefghijklmnop seattle\n0123456789abcdefXYZ   Zava Retail Online\n")
+        #expect(file.entries.map(\.identity) == ["seattle", "Zava Retail Online"])
+        #expect(file.entries.map(\.line) == [3, 4])
+        #expect(throws: TokenFileError.self) { try TokenFile.parse("shorttoken seattle") }
+        #expect(throws: TokenFileError.self) { try TokenFile.parse("abcdefghijklmnop") }
+        #expect(throws: TokenFileError.self) { try TokenFile.parse("abcdefghijklmnop a\nabcdefghijklmnop b") }
+        #expect(throws: TokenFileError.self) { try TokenFile.parse("# only comments\n") }
+        do {
+            _ = try TokenFile.parse("secretsecretsecret1 seattle\nsecretsecretsecret1 online")
+        } catch {
+            #expect(!"\(error)".contains("secretsecretsecret1"))
+        }
+    }
+
+    @Test("constant-time comparison")
+    func constantTime() {
+        #expect(ConstantTime.equals(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!ConstantTime.equals(Array("abc".utf8), Array("abd".utf8)))
+        #expect(!ConstantTime.equals(Array("abc".utf8), Array("abcd".utf8)))
+        #expect(!ConstantTime.equals([], Array("a".utf8)))
+        #expect(ConstantTime.equals([], []))
+    }
+
+    @Test("Host/Origin patterns")
+    func originPatterns() {
+        #expect(OriginPolicy.matches("localhost:8000", "localhost:*"))
+        #expect(!OriginPolicy.matches("localhost:", "localhost:*"))
+        #expect(!OriginPolicy.matches("localhost.evil.com:80", "localhost:*"))
+        #expect(OriginPolicy.matches("LOCALHOST:8000", "localhost:8000"))
+        #expect(OriginPolicy.matches("anything", "*"))
+        let policy = OriginPolicy(configuration: MCPServerConfiguration(), port: 8000)
+        #expect(policy.check(host: "127.0.0.1:8000", origin: nil) == nil)
+        #expect(policy.check(host: "[::1]:8000", origin: "http://[::1]:8000") == nil)
+        #expect(policy.check(host: nil, origin: nil)?.status == 400)
+        #expect(policy.check(host: "127.0.0.1:8001", origin: nil)?.status == 421)
+        #expect(policy.check(host: "127.0.0.1:8000", origin: "http://127.0.0.1:8000.evil.com")?.status == 403)
+    }
+
+    @Test("tool arguments are strict and name the parameter")
+    func strictArguments() throws {
+        let arguments = try ToolArguments(["q": .string("x"), "n": .double(20), "f": .int(30), "list": .array([.string("a")])],
+                                          tool: "t", accepted: ["q", "n", "f", "list", "absent"])
+        #expect(try arguments.string("q") == "x")
+        #expect(try arguments.int("n", default: 1) == 20)
+        #expect(try arguments.double("f", default: 1) == 30)
+        #expect(try arguments.int("absent", default: 7) == 7)
+        #expect(try arguments.strings("list") == ["a"])
+        #expect(throws: ToolArgumentError.self) { try arguments.int("q", default: 0) }
+        #expect(throws: ToolArgumentError.self) { try arguments.string("n") }
+        #expect(throws: ToolArgumentError.self) { try arguments.strings("q") }
+        #expect(throws: ToolArgumentError.self) { try arguments.string("absent") }
+        #expect(throws: ToolArgumentError.self) { try ToolArguments(["bogus": .int(1)], tool: "t", accepted: ["q"]) }
+        let mixed = try ToolArguments(["list": .array([.string("a"), .int(1)]), "n": .double(2.5), "b": .bool(true)],
+                                      tool: "t", accepted: ["list", "n", "b"])
+        #expect(throws: ToolArgumentError.self) { try mixed.strings("list") }
+        #expect(throws: ToolArgumentError.self) { try mixed.int("n", default: 0) }
+        #expect(throws: ToolArgumentError.self) { try mixed.int("b", default: 0) }
+        do {
+            _ = try mixed.int("b", default: 0)
+        } catch {
+            #expect("\(error)".contains("b must be an integer"))
+        }
+    }
+
+    @Test("compact JSON keeps the sample's shape, flags truncation and escapes text")
+    func compactJSON() {
+        let columns = [Column(name: "id", typeOID: 23, typeName: "integer"), Column(name: "name \"x\"", typeOID: 25, typeName: "text"),
+                       Column(name: "price", typeOID: 1700, typeName: "numeric")]
+        let result = QueryResult(columns: columns, rows: [[.int(1), .text("a\nb"), .numeric("10.50")], [.null, .text(""), .numeric("0.10")]],
+                                 truncated: true)
+        #expect(CompactJSON.result(result) == #"{"c":["id","name \"x\"","price"],"r":[[1,"a\nb",10.50],[null,"",0.10]],"n":2,"truncated":true}"#)
+        #expect(CompactJSON.error("ERROR:  boom") == #"{"err":"ERROR:  boom","c":[],"r":[],"n":0}"#)
+    }
+
+    @Test("configuration refuses unsafe combinations")
+    func configuration() throws {
+        #expect(throws: MCPConfigurationError.self) {
+            try MCPServerConfiguration(defaultProfile: "seattle", tokensFile: URL(fileURLWithPath: "/tmp/x")).validate()
+        }
+        #expect(throws: MCPConfigurationError.self) { try MCPServerConfiguration(port: 70_000).validate() }
+        try MCPServerConfiguration().validate()
+        #expect(MCPServerConfiguration(host: "0.0.0.0").endpointURL(port: 9) == "http://127.0.0.1:9/mcp")
+        #expect(MCPServerConfiguration(path: "tools").path == "/tools")
+    }
+}
+
+@Suite("In-flight requests")
+struct InFlightRequestsTests {
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
+    }
+
+    /// Stand-ins for two connections, kept alive so their identifiers stay distinct.
+    let connectionObject = Flag(), otherObject = Flag()
+    var connection: ObjectIdentifier { ObjectIdentifier(connectionObject) }
+
+    @Test("a client that leaves cancels its running call and is no longer waited for")
+    func leavesDuringCall() async {
+        let requests = InFlightRequests()
+        let cancelled = Flag()
+        await requests.begin("a", connection: connection)
+        await requests.attach("a") { cancelled.set() }
+        #expect(await requests.count == 1)
+        await requests.connectionClosed(connection)
+        #expect(cancelled.isSet)
+        #expect(await requests.count == 0)
+    }
+
+    @Test("a client that leaves before its call starts: the call is cancelled when it starts")
+    func leavesBeforeCall() async {
+        let requests = InFlightRequests()
+        let cancelled = Flag()
+        await requests.begin("b", connection: connection)
+        await requests.connectionClosed(connection)
+        await requests.attach("b") { cancelled.set() }
+        #expect(cancelled.isSet)
+    }
+
+    @Test("other connections are untouched; waiting for idle ends when the last request does")
+    func waitsForIdle() async {
+        let requests = InFlightRequests()
+        let cancelled = Flag()
+        await requests.begin("c", connection: ObjectIdentifier(otherObject))
+        await requests.attach("c") { cancelled.set() }
+        await requests.connectionClosed(connection)
+        #expect(!cancelled.isSet)
+        let waiter = Task { await requests.waitUntilIdle(limit: .seconds(30)) }
+        await requests.end("c")
+        await waiter.value
+        let started = ContinuousClock.now
+        await requests.begin("d", connection: nil)
+        await requests.waitUntilIdle(limit: .milliseconds(100))
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+}
