@@ -11,7 +11,7 @@ run: bootstrap release
 
 test: build
 	@bash scripts/bootstrap.sh --test
-	ZAVA_TEST_HOME=$(ZAVA_HOME)/test ZAVA_VENV=$(ZAVA_HOME)/venv $(SWIFT) test --no-parallel 2>&1 | tee $(ZAVA_HOME)/test.log; exit $${PIPESTATUS[0]}
+	ZAVA_TEST_HOME=$(ZAVA_HOME)/test ZAVA_VENV=$(ZAVA_HOME)/venv $(SWIFT) test 2>&1 | tee $(ZAVA_HOME)/test.log; exit $${PIPESTATUS[0]}
 
 bootstrap:
 	@bash scripts/bootstrap.sh

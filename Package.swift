@@ -82,6 +82,6 @@ let package = Package(
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
-        .testTarget(name: "zavaTests", dependencies: ["ZavaCore"]),
+        .testTarget(name: "zavaTests", dependencies: ["ZavaCore"], exclude: ["Fixtures"]),
     ]
 )

@@ -38,9 +38,21 @@ struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed", abstract: "Compute the product description embeddings with the configured model.")
 
+    @Option(help: "Only check the configured embedding provider: embed this text and report, touching no database.")
+    var check: String?
+
     func run() async throws {
         try await reportingErrors {
             let runtime = try Runtime.load()
+            if let check {
+                let embedder = try EmbedderFactory.make(runtime.configuration)
+                let clock = ContinuousClock()
+                let start = clock.now
+                let vector = try await embedder.embed([check]).first ?? []
+                let head = vector.prefix(4).map { String(format: "%.4f", $0) }.joined(separator: ", ")
+                print("\(embedder.modelName): \(vector.count) dimensions [\(head), ...] in \(clock.now - start)")
+                return
+            }
             _ = try await runtime.provisioner.prepare(seedScale: runtime.seedScale, events: Console.report)
             let embedder = try EmbedderFactory.make(runtime.configuration)
             Console.report(.embedding(model: embedder.modelName))

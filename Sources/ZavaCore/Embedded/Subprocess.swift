@@ -40,8 +40,10 @@ public enum Subprocess {
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var attributes = SpawnAttributes()
+        defer { attributes.destroy() }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, cArguments, cEnvironment)
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes.value, cArguments, cEnvironment)
         guard spawned == 0 else {
             throw Failure(command: executable, status: spawned, output: String(cString: strerror(spawned)))
         }
@@ -81,4 +83,24 @@ public enum Subprocess {
         }
         try FileManager.default.setAttributes(attributes, ofItemAtPath: url.path)
     }
+}
+
+/// Spawn attributes that give the child a clean signal state: threads of a Swift process
+/// (the cooperative pool, dispatch) run with signals blocked, and a child would inherit that
+/// mask and never die of SIGTERM.
+public struct SpawnAttributes {
+    public var value = posix_spawnattr_t()
+
+    public init() {
+        posix_spawnattr_init(&value)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&value, &none)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&value, &defaults)
+        posix_spawnattr_setflags(&value, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    }
+
+    public mutating func destroy() { posix_spawnattr_destroy(&value) }
 }
