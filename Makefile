@@ -21,9 +21,11 @@ build: bootstrap
 	$(SWIFT) build
 
 release: bootstrap
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product zava
 
 bench: release
+	$(SWIFT) build -c release --product zava-bench
+	$(SWIFT) build -c release --product minilm-bench
 	bash bench/run.sh
 
 clean-db:

@@ -13,6 +13,7 @@ public enum MetaCommand: Equatable, Sendable {
     case help(String?)
     case quit
     case search(SearchRequest)
+    case server
 
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public var description: String
@@ -29,6 +30,7 @@ public enum MetaCommand: Equatable, Sendable {
         (":timing [on|off]  (\\timing)", "show how long each statement took"),
         (":search <text> [--hybrid|--text] [--limit N] [--threshold T] [--category C] [--in-stock]",
          "find products by meaning (and words, with --hybrid); shows this store's stock"),
+        (":server", "the MCP endpoint's address, sessions, requests in flight and pool use (with --serve)"),
         (":help [command]  (\\?)", "this list, or one command's details"),
         (":quit  (\\q, Ctrl-D)", "leave zava"),
     ]
@@ -70,6 +72,7 @@ public enum MetaCommand: Equatable, Sendable {
             }
         case ":help", "\\?", ":h", "\\h": return .help(rest)
         case ":quit", ":q", ":exit", "\\q": return .quit
+        case ":server": return .server
         case ":search", ":s":
             return .search(try parseSearch(Array(words.dropFirst())))
         default:

@@ -14,12 +14,15 @@ public final class REPL {
     private let style: RenderStyle
     private let makeEmbedder: @Sendable () throws -> any Embedder
     private var embedder: (any Embedder)?
+    private let serverStatus: (@Sendable () async -> String)?
 
     /// `makeEmbedder` is called at the first `:search` (loading a model takes a moment).
     public init(database: Database, configuration: Configuration, profile: String?, format: OutputFormat,
-                makeEmbedder: @escaping @Sendable () throws -> any Embedder) async throws {
+                makeEmbedder: @escaping @Sendable () throws -> any Embedder,
+                serverStatus: (@Sendable () async -> String)? = nil) async throws {
         self.database = database
         self.makeEmbedder = makeEmbedder
+        self.serverStatus = serverStatus
         self.directory = try await database.identities()
         self.format = format
         let colour = ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
@@ -127,6 +130,8 @@ public final class REPL {
                 let result = try await search.search(request)
                 show(result)
                 if timing { print("Time: \(Self.milliseconds(result.elapsed)) ms (database)") }
+            case .server:
+                print(await serverStatus?() ?? "No MCP endpoint in this process: start zava with --serve.")
             case .help(let topic):
                 out.write(HelpText.render(topic: topic))
             }

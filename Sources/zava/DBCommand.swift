@@ -18,12 +18,13 @@ struct DBCommand: AsyncParsableCommand {
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create, start, migrate and seed the embedded cluster (idempotent).")
         @Option(help: "Dataset scale for the first seed (1 = 50,000 customers, ~200,000 orders).") var scale: Double = 1
+        @Flag(help: "Also listen on 127.0.0.1 at a free port (default: a private unix socket only).") var tcp = false
 
         func run() async throws {
             try await reportingErrors {
                 let runtime = try Runtime.load()
                 _ = try DBCommand.embedded(runtime)
-                _ = try await runtime.provisioner.prepare(seedScale: scale, events: Console.report)
+                _ = try await runtime.provisioner.prepare(seedScale: scale, listenTCP: tcp, events: Console.report)
                 Console.info("The embedded cluster is ready: \(try runtime.provisioner.cluster.uri(role: .analyst))")
             }
         }

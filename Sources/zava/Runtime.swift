@@ -75,8 +75,6 @@ enum Console {
 }
 
 /// Prints an error for the user and exits non-zero (never a stack trace).
-struct ReportedFailure: Error {}
-
 func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()

