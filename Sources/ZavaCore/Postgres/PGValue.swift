@@ -58,30 +58,48 @@ public enum PGValue: Sendable, Hashable {
     }
 }
 
-/// Decodes the text format by type, so every front end sees the same typed value.
+/// Decodes the text format by type, so every front end sees the same typed value. The type's
+/// kind is worked out once per column, not once per cell.
 enum PGValueDecoder {
-    static func decode(_ text: String, typeName: String) -> PGValue {
-        if typeName.hasSuffix("[]") {
-            let element = String(typeName.dropLast(2))
-            return .array(PGArrayParser.parse(text).map { $0.map { decode($0, typeName: element) } ?? .null })
-        }
+    indirect enum Kind: Sendable {
+        case bool, int, double, numeric, date, timestamp, uuid, json, vector, text
+        case array(Kind)
+    }
+
+    static func kind(for typeName: String) -> Kind {
+        if typeName.hasSuffix("[]") { return .array(kind(for: String(typeName.dropLast(2)))) }
         switch typeName {
-        case "boolean": return .bool(text == "t")
-        case "smallint", "integer", "bigint", "oid":
-            return Int64(text).map(PGValue.int) ?? .numeric(text)
-        case "real", "double precision":
-            return Double(text).map(PGValue.double) ?? .text(text)
-        case "numeric", "money": return .numeric(text)
-        case "date": return .date(text)
+        case "boolean": return .bool
+        case "smallint", "integer", "bigint", "oid": return .int
+        case "real", "double precision": return .double
+        case "numeric", "money": return .numeric
+        case "date": return .date
         case "timestamp without time zone", "timestamp with time zone", "time without time zone",
              "time with time zone", "interval":
-            return .timestamp(text)
-        case "uuid": return .uuid(text)
-        case "json", "jsonb": return .json(text)
-        case "vector":
-            let body = text.dropFirst().dropLast()
-            return .vector(body.split(separator: ",").compactMap { Float($0) })
-        default: return .text(text)
+            return .timestamp
+        case "uuid": return .uuid
+        case "json", "jsonb": return .json
+        case "vector": return .vector
+        default: return .text
+        }
+    }
+
+    static func decode(_ text: String, typeName: String) -> PGValue { decode(text, kind: kind(for: typeName)) }
+
+    static func decode(_ text: String, kind: Kind) -> PGValue {
+        switch kind {
+        case .bool: return .bool(text == "t")
+        case .int: return Int64(text).map(PGValue.int) ?? .numeric(text)
+        case .double: return Double(text).map(PGValue.double) ?? .text(text)
+        case .numeric: return .numeric(text)
+        case .date: return .date(text)
+        case .timestamp: return .timestamp(text)
+        case .uuid: return .uuid(text)
+        case .json: return .json(text)
+        case .vector: return .vector(text.dropFirst().dropLast().split(separator: ",").compactMap { Float($0) })
+        case .text: return .text(text)
+        case .array(let element):
+            return .array(PGArrayParser.parse(text).map { $0.map { decode($0, kind: element) } ?? .null })
         }
     }
 }

@@ -124,6 +124,7 @@ private struct StreamState {
     let rowLimit: Int
     let drainLimit: Int
     var columns: [Column]?
+    var kinds: [PGValueDecoder.Kind] = []
     var rowCount = 0
     var discarded = 0
     var truncated = false
@@ -176,6 +177,7 @@ private struct StreamState {
                           typeName: connection.typeNames.name(for: oid))
         }
         columns = described
+        kinds = described.map { PGValueDecoder.kind(for: $0.typeName) }
         try sink.receive(columns: described)
     }
 
@@ -188,7 +190,7 @@ private struct StreamState {
             let text = PQgetvalue(result, row, field).withMemoryRebound(to: UInt8.self, capacity: length) {
                 String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
             }
-            return PGValueDecoder.decode(text, typeName: columns[index].typeName)
+            return PGValueDecoder.decode(text, kind: kinds[index])
         }
     }
 }

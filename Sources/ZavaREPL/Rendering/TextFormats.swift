@@ -13,9 +13,9 @@ public enum CSVRenderer {
 
     static func field(_ text: String, quoteEmpty: Bool = false) -> String {
         if text.isEmpty { return quoteEmpty ? "\"\"" : "" }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.first == " " || text.last == " " else {
-            return text
-        }
+        let bytes = text.utf8
+        let special = bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } // , " \n \r
+        guard special || bytes.first == 32 || bytes.last == 32 else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
