@@ -44,6 +44,8 @@ enum Console {
             info("Embedding the product descriptions with \(model) ...")
         case .embedded(let report):
             info("Embedded \(report.embedded) products (\(report.unchanged) unchanged) in \(report.elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))).")
+        case .embeddingSkipped(let reason):
+            info("Product embeddings were not computed (\(reason)); SQL works, search needs `zava embed`.")
         case .seeded(let report):
             let rows = report.rows.values.reduce(0, +)
             info("Loaded \(rows.formatted()) rows in \(report.elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))).")

@@ -19,6 +19,7 @@ extension ExecutableTests {
         environment["ZAVA_HOME"] = home
         environment["ZAVA_PG_DIR"] = root.appendingPathComponent(".zava/pg").path
         environment["ZAVA_ROOT"] = root.path
+        environment["ZAVA_MODEL_DIR"] = root.appendingPathComponent(".zava/models/all-MiniLM-L6-v2").path
         environment["ZAVA_HISTORY"] = home + "/history"
         environment["NO_COLOR"] = "1"
         return environment
@@ -42,6 +43,26 @@ extension ExecutableTests {
         #expect(result.stderr.contains("Started the embedded PostgreSQL cluster"))
         #expect(result.stdout.contains(" t\n"))
         #expect(try Self.zava(["db", "status"]).stdout.hasPrefix("running"))
+    }
+
+    @Test func provisioningWithoutAModelStillGivesAWorkingDatabase() throws {
+        var environment = Self.environment
+        environment["ZAVA_HOME"] = Self.home + "-nomodel"
+        environment["ZAVA_MODEL_DIR"] = "/nonexistent/model"
+        defer {
+            _ = try? Subprocess.run(Self.binary.path, ["db", "stop"], environment: environment)
+            try? FileManager.default.removeItem(atPath: Self.home + "-nomodel")
+        }
+        let initialised = try Subprocess.run(Self.binary.path, ["db", "init", "--scale", "0.01"], environment: environment)
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        #expect(initialised.stderr.contains("Product embeddings were not computed"))
+        #expect(initialised.stderr.contains("missing model file"))
+        let query = try Subprocess.run(Self.binary.path, ["--as", "online", "--format", "csv", "-c", "select count(*) > 0 from retail.orders"],
+                                       environment: environment)
+        #expect(query.stdout == "?column?\r\nt\r\n")
+        let search = try Subprocess.run(Self.binary.path, ["search", "hammer", "--as", "online"], environment: environment)
+        #expect(search.status == 1)
+        #expect(search.stderr.contains("missing model file"))
     }
 
     @Test func nonInteractiveOutputAndErrors() throws {

@@ -9,7 +9,7 @@ extension ExecutableTests {
         let name = "zava-test-\(UUID().uuidString.prefix(8))"
 
         init() throws {
-            let keys = ["ZAVA_HOME", "ZAVA_PG_DIR", "ZAVA_ROOT", "ZAVA_HISTORY", "NO_COLOR", "HOME", "PATH"]
+            let keys = ["ZAVA_HOME", "ZAVA_PG_DIR", "ZAVA_ROOT", "ZAVA_MODEL_DIR", "ZAVA_HISTORY", "NO_COLOR", "HOME", "PATH"]
             let environment = keys.compactMap { key in CLITests.environment[key].map { "\(key)='\($0)'" } }
                 .joined(separator: " ")
             try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", "env \(environment) \(CLITests.binary.path)"])

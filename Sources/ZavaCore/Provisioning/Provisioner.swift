@@ -13,6 +13,7 @@ public struct Provisioner: Sendable {
         case seeded(SeedReport)
         case embedding(model: String)
         case embedded(EmbeddingReport)
+        case embeddingSkipped(reason: String)
     }
 
     public let configuration: Configuration
@@ -47,9 +48,15 @@ public struct Provisioner: Sendable {
             events(.migrated(try await migrate()))
             events(.seeding(scale: seedScale))
             events(.seeded(try await seed(scale: seedScale)))
-            let embedder = try EmbedderFactory.make(configuration)
-            events(.embedding(model: embedder.modelName))
-            events(.embedded(try await embed(with: embedder)))
+            // SQL works without embeddings: a missing model or an unreachable embedding service
+            // is reported, and `zava embed` finishes the job later.
+            do {
+                let embedder = try EmbedderFactory.make(configuration)
+                events(.embedding(model: embedder.modelName))
+                events(.embedded(try await embed(with: embedder)))
+            } catch {
+                events(.embeddingSkipped(reason: String(describing: error)))
+            }
         case .stopped:
             try startTimed(events)
             try await migrateIfChanged(events)
