@@ -29,7 +29,7 @@ public struct Batch {
                 if format == .csv {
                     // Streamed: memory stays flat whatever the result's size.
                     let summary = try await session.stream(statement, onColumns: { out.write(CSVRenderer.header($0)) },
-                                                           onRow: { out.write(CSVRenderer.line($0)) })
+                                                           onRow: { row in out.write { CSVRenderer.append(row, to: &$0) } })
                     if summary.truncated { Self.warn("result truncated at \(summary.rowCount) rows (row cap)") }
                 } else {
                     out.write(format.render(try await session.run(statement)))

@@ -18,6 +18,14 @@ final class OutputBuffer: @unchecked Sendable {
         }
     }
 
+    /// Lets `body` append bytes directly (no intermediate String).
+    func write(_ body: (inout [UInt8]) -> Void) {
+        lock.withLock {
+            body(&buffer)
+            if buffer.count >= 1 << 16 { flushLocked() }
+        }
+    }
+
     func flush() { lock.withLock { flushLocked() } }
 
     private func flushLocked() {

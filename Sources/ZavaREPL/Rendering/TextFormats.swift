@@ -4,19 +4,54 @@ import ZavaCore
 /// string a quoted one, so the two stay distinct.
 public enum CSVRenderer {
     public static func header(_ columns: [Column]) -> String {
-        columns.map { field($0.name) }.joined(separator: ",") + "\r\n"
+        var bytes: [UInt8] = []
+        for (index, column) in columns.enumerated() {
+            if index > 0 { bytes.append(44) }
+            appendField(column.name, quoteEmpty: false, to: &bytes)
+        }
+        bytes.append(contentsOf: [13, 10])
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func line(_ row: [PGValue]) -> String {
-        row.map { $0.isNull ? "" : field($0.displayText, quoteEmpty: true) }.joined(separator: ",") + "\r\n"
+        var bytes: [UInt8] = []
+        append(row, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func field(_ text: String, quoteEmpty: Bool = false) -> String {
-        if text.isEmpty { return quoteEmpty ? "\"\"" : "" }
-        let bytes = text.utf8
-        let special = bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } // , " \n \r
-        guard special || bytes.first == 32 || bytes.last == 32 else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// Appends one row's CSV bytes: the streaming path writes straight into the output buffer.
+    public static func append(_ row: [PGValue], to bytes: inout [UInt8]) {
+        for (index, value) in row.enumerated() {
+            if index > 0 { bytes.append(44) }
+            switch value {
+            case .null: continue
+            case .int(let number): bytes.append(contentsOf: String(number).utf8)
+            case .numeric(let text), .text(let text), .date(let text), .timestamp(let text), .uuid(let text):
+                appendField(text, quoteEmpty: true, to: &bytes)
+            default: appendField(value.displayText, quoteEmpty: true, to: &bytes)
+            }
+        }
+        bytes.append(contentsOf: [13, 10])
+    }
+
+    /// RFC 4180 quoting, decided on the UTF-8 bytes.
+    static func appendField(_ text: String, quoteEmpty: Bool, to bytes: inout [UInt8]) {
+        let utf8 = text.utf8
+        if utf8.isEmpty {
+            if quoteEmpty { bytes.append(contentsOf: [34, 34]) }
+            return
+        }
+        let special = utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } // , " \n \r
+        guard special || utf8.first == 32 || utf8.last == 32 else {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        bytes.append(34)
+        for byte in utf8 {
+            if byte == 34 { bytes.append(34) }
+            bytes.append(byte)
+        }
+        bytes.append(34)
     }
 }
 
