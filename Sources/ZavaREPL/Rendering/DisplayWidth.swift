@@ -2,6 +2,8 @@
 /// marks none. (Deterministic, unlike libc's locale-dependent wcwidth.)
 enum DisplayWidth {
     static func of(_ text: String) -> Int {
+        // Printable ASCII (nearly every cell) is one column per byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var width = 0
         for scalar in text.unicodeScalars { width += of(scalar) }
         return width

@@ -11,6 +11,10 @@ struct TableRenderer {
         var widths = result.columns.map { DisplayWidth.of($0.name) }
         for row in cells {
             for (index, cell) in row.enumerated() {
+                guard cell.utf8.contains(10) else {
+                    widths[index] = max(widths[index], DisplayWidth.of(cell))
+                    continue
+                }
                 for line in cell.split(separator: "\n", omittingEmptySubsequences: false) {
                     widths[index] = max(widths[index], DisplayWidth.of(String(line)))
                 }
@@ -23,7 +27,9 @@ struct TableRenderer {
         }.map { " \($0) " }.joined(separator: "|") + "\n"
         out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
         for (rowIndex, row) in cells.enumerated() {
-            let lines = row.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+            let lines = row.map { cell in
+                cell.utf8.contains(10) ? cell.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [cell]
+            }
             let height = lines.map(\.count).max() ?? 1
             for lineIndex in 0..<height {
                 var fields: [String] = []
