@@ -30,6 +30,11 @@ public final class Database: Sendable {
         return IdentityDirectory(stores: stores)
     }
 
+    /// The connected database's name (the REPL's prompt); read with no identity.
+    public func name() async throws -> String {
+        try await anonymous.run("SELECT current_database()").rows.first?.first?.displayText ?? ""
+    }
+
     /// Succeeds when the database answers a trivial query (health checks).
     public func ping() async throws {
         _ = try await anonymous.run("SELECT 1")

@@ -31,8 +31,7 @@ public final class REPL {
         if let profile = profile ?? configuration.values["ZAVA_PROFILE"] {
             identity = try directory.resolve(profile)
         }
-        databaseName = (try? await database.session(for: .headOffice)
-            .run("SELECT current_database()").rows.first?.first?.displayText) ?? "zava"
+        databaseName = (try? await database.name()) ?? "zava"
     }
 
     static func historyFile(_ configuration: Configuration) -> URL? {
