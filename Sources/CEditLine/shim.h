@@ -2,11 +2,13 @@
 #define ZAVA_CEDITLINE_SHIM_H
 // libedit's readline-compatible API plus accessors for the C globals Swift 6 cannot touch.
 #include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <editline/readline.h>
 
 static inline FILE *zava_stdout(void) { return stdout; }
@@ -21,7 +23,38 @@ static inline const char *zava_last_history_line(void) {
     HIST_ENTRY *entry = history_get(history_base + history_length - 1);
     return entry ? entry->line : NULL;
 }
+// Adds `line` to the history, first dropping any earlier copy (history de-duplication).
+// The list is rebuilt only when a copy exists: positions in libedit's history API are not
+// stable across removals, additions are.
+static inline void zava_history_add_unique(const char *line) {
+    int count = history_length, kept = 0;
+    char **lines = (char **)malloc(sizeof(char *) * (count > 0 ? count : 1));
+    if (lines == NULL) { add_history(line); return; }
+    for (int i = 0; i < count; i++) {
+        HIST_ENTRY *entry = history_get(history_base + i);
+        if (entry && entry->line && strcmp(entry->line, line) != 0) lines[kept++] = strdup(entry->line);
+    }
+    if (kept != count) {
+        clear_history();
+        for (int i = 0; i < kept; i++) add_history(lines[i]);
+    }
+    for (int i = 0; i < kept; i++) free(lines[i]);
+    free(lines);
+    add_history(line);
+}
 static inline void zava_set_attempted_completion_over(int on) { rl_attempted_completion_over = on; }
+
+// Completion calls back into C with no context argument: the REPL's completer is kept here.
+static inline void **zava_completion_context(void) { static void *context = NULL; return &context; }
+
+// The terminal's size (ioctl is variadic, which Swift cannot call); 0 when not a terminal.
+static inline int zava_terminal_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_col == 0) return 0;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 1;
+}
 
 // SIGINT is turned into a flag: readline returns (EINTR) and a running query is cancelled.
 // Any thread may receive the signal; it is forwarded to the thread blocked in readline so

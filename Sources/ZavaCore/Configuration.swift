@@ -25,7 +25,7 @@ public struct Configuration: Sendable {
     /// Loads `.env` from `directory` (if present) and lets the environment override it.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
                             directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws -> Configuration {
-        var values = (try? DotEnv.parse(contentsOf: directory.appendingPathComponent(".env"))) ?? [:]
+        var values = (try? KeyValueFile.parse(contentsOf: directory.appendingPathComponent(".env"))) ?? [:]
         values.merge(environment) { _, env in env }
         return try Configuration(values: values, directory: directory)
     }
@@ -79,13 +79,14 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(key)=\(value) is not valid: expected \(expected)" }
 }
 
-/// A minimal `.env` reader: `KEY=value` lines, `#` comments, optional quotes, `export` prefix.
-enum DotEnv {
-    static func parse(contentsOf url: URL) throws -> [String: String] {
+/// The `KEY=value` files zava reads (`.env`, the REPL's config file): `#` comments, optional
+/// quotes, an optional `export` prefix, spaces around `=` allowed.
+public enum KeyValueFile {
+    public static func parse(contentsOf url: URL) throws -> [String: String] {
         parse(try String(contentsOf: url, encoding: .utf8))
     }
 
-    static func parse(_ text: String) -> [String: String] {
+    public static func parse(_ text: String) -> [String: String] {
         var values: [String: String] = [:]
         for rawLine in text.split(whereSeparator: \.isNewline) {
             var line = rawLine.trimmingCharacters(in: .whitespaces)

@@ -35,6 +35,11 @@ public final class Database: Sendable {
         try await anonymous.run("SELECT current_database()").rows.first?.first?.displayText ?? ""
     }
 
+    /// Tables and columns for completion; read with no identity (names only, no store rows).
+    public func catalogue() async throws -> [CatalogueTable] {
+        try await SchemaExplorer(session: anonymous).catalogue()
+    }
+
     /// Succeeds when the database answers a trivial query (health checks).
     public func ping() async throws {
         _ = try await anonymous.run("SELECT 1")

@@ -26,13 +26,21 @@ public struct Batch {
         var ok = true
         for statement in StatementSplitter.split(script) {
             do {
-                if format == .csv {
+                switch format {
+                case .csv, .tsv:
                     // Streamed: memory stays flat whatever the result's size.
-                    let summary = try await session.stream(statement, onColumns: { out.write(CSVRenderer.header($0)) },
-                                                           onRow: { row in out.write { CSVRenderer.append(row, to: &$0) } })
+                    let csv = format == .csv
+                    let summary = try await session.stream(
+                        statement, onColumns: { out.write(csv ? CSVRenderer.header($0) : TSVRenderer.header($0)) },
+                        onRow: { row in out.write { csv ? CSVRenderer.append(row, to: &$0) : TSVRenderer.append(row, to: &$0) } })
                     if summary.truncated { Self.warn("result truncated at \(summary.rowCount) rows (row cap)") }
-                } else {
-                    out.write(format.render(try await session.run(statement)))
+                case .table, .auto:
+                    let result = try await session.run(statement)
+                    out.write { TableRenderer(style: .plain).render(result, into: &$0) }
+                default:
+                    let result = try await session.run(statement)
+                    out.write(format.render(result))
+                    if result.truncated, format != .expanded { Self.warn("result truncated at \(result.rows.count) rows (row cap)") }
                 }
             } catch {
                 out.flush()

@@ -7,33 +7,27 @@ public enum MetaCommand: Equatable, Sendable {
     case profiles
     case tables
     case describe(String)
+    case refresh
     case format(OutputFormat)
     case toggleExpanded
+    case pager(Bool?)
     case timing(Bool?)
+    case search(SearchRequest)
+    case chart(label: String?, value: String?)
+    case export(file: String, query: String?, overwrite: Bool)
+    case save(name: String, overwrite: Bool)
+    case run(name: String, arguments: [String])
+    case saved
+    case server
     case help(String?)
     case quit
-    case search(SearchRequest)
-    case server
 
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public var description: String
     }
 
-    /// One line of help per command, in the order `:help` lists them.
-    public static let summaries: [(usage: String, summary: String)] = [
-        (":as <profile>", "run as headoffice or a store (seattle, bellevue, ...; a store name or UUID also works)"),
-        (":whoami", "show the current identity"),
-        (":profiles", "list the identities"),
-        (":tables  (\\dt)", "list the retail tables"),
-        (":describe <table>  (:d, \\d)", "columns, keys, foreign keys and indexes of a table"),
-        (":format table|expanded|csv|json|markdown", "choose how results are shown (\\x toggles expanded)"),
-        (":timing [on|off]  (\\timing)", "show how long each statement took"),
-        (":search <text> [--hybrid|--text] [--limit N] [--threshold T] [--category C] [--in-stock]",
-         "find products by meaning (and words, with --hybrid); shows this store's stock"),
-        (":server", "the MCP endpoint's address, sessions, requests in flight and pool use (with --serve)"),
-        (":help [command]  (\\?)", "this list, or one command's details"),
-        (":quit  (\\q, Ctrl-D)", "leave zava"),
-    ]
+    /// Every command word, for completion and help lookup.
+    public static var names: [String] { CommandHelp.all.flatMap(\.names) }
 
     /// Whether a line is a meta command rather than SQL.
     public static func isMeta(_ line: String) -> Bool {
@@ -50,12 +44,13 @@ public enum MetaCommand: Equatable, Sendable {
         case ":as", "\\as":
             guard let rest else { throw ParseError(description: ":as needs a profile, e.g. :as seattle (see :profiles)") }
             return .switchIdentity(rest)
-        case ":whoami": return .whoami
+        case ":whoami", "\\conninfo": return .whoami
         case ":profiles": return .profiles
         case ":tables", "\\dt", "\\dt+": return .tables
         case ":describe", ":d", "\\d", "\\d+":
             guard let rest else { return .tables }
             return .describe(rest)
+        case ":refresh": return .refresh
         case ":format", "\\pset":
             let name = rest?.replacingOccurrences(of: "format ", with: "") ?? ""
             guard let format = OutputFormat(rawValue: name.lowercased()) else {
@@ -63,13 +58,28 @@ public enum MetaCommand: Equatable, Sendable {
             }
             return .format(format)
         case "\\x": return .toggleExpanded
-        case ":timing", "\\timing":
-            switch rest?.lowercased() {
-            case nil: return .timing(nil)
-            case "on": return .timing(true)
-            case "off": return .timing(false)
-            default: throw ParseError(description: ":timing takes on or off")
+        case ":timing", "\\timing": return .timing(try onOff(rest, command: ":timing"))
+        case ":pager": return .pager(try onOff(rest, command: ":pager"))
+        case ":chart":
+            let columns = Array(words.dropFirst())
+            switch columns.count {
+            case 0: return .chart(label: nil, value: nil)
+            case 2: return .chart(label: columns[0], value: columns[1])
+            default: throw ParseError(description: ":chart takes no columns (it picks them) or two: :chart <label column> <value column>")
             }
+        case ":export", ":export!", "\\o":
+            guard words.count >= 2 else {
+                throw ParseError(description: ":export needs a file, e.g. :export revenue.csv (.csv, .tsv, .json or .md)")
+            }
+            let query = Self.text(of: line, after: 2)
+            return .export(file: words[1], query: query.isEmpty ? nil : query, overwrite: head.hasSuffix("!"))
+        case ":save", ":save!":
+            guard words.count == 2 else { throw ParseError(description: ":save takes one name, e.g. :save monthly_revenue") }
+            return .save(name: words[1], overwrite: head.hasSuffix("!"))
+        case ":run":
+            guard words.count >= 2 else { throw ParseError(description: ":run needs a saved query's name (see :saved)") }
+            return .run(name: words[1], arguments: try Self.arguments(Self.text(of: line, after: 2)))
+        case ":saved": return .saved
         case ":help", "\\?", ":h", "\\h": return .help(rest)
         case ":quit", ":q", ":exit", "\\q": return .quit
         case ":server": return .server
@@ -78,6 +88,50 @@ public enum MetaCommand: Equatable, Sendable {
         default:
             throw ParseError(description: "unknown command \(head); type :help for the list")
         }
+    }
+
+    static func onOff(_ text: String?, command: String) throws -> Bool? {
+        switch text?.lowercased() {
+        case nil: nil
+        case "on": true
+        case "off": false
+        default: throw ParseError(description: "\(command) takes on or off")
+        }
+    }
+
+    /// The line's text after its first `count` words, spacing kept (a query stays as typed).
+    static func text(of line: String, after count: Int) -> String {
+        var rest = Substring(line.trimmingCharacters(in: .whitespaces))
+        for _ in 0..<count {
+            rest = rest.drop { $0 != " " }.drop { $0 == " " }
+        }
+        return rest.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `:run` arguments: words, or quoted text ('Power Tools' or "Power Tools") as one argument.
+    static func arguments(_ text: String) throws -> [String] {
+        var arguments: [String] = []
+        var current = ""
+        var quote: Character?
+        var started = false
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "'" || character == "\"" {
+                quote = character
+                started = true
+            } else if character == " " {
+                if started { arguments.append(current) }
+                current = ""
+                started = false
+            } else {
+                current.append(character)
+                started = true
+            }
+        }
+        guard quote == nil else { throw ParseError(description: "unterminated quote in \(text)") }
+        if started { arguments.append(current) }
+        return arguments
     }
 
     /// `:search cordless drill --limit 5 --in-stock`: words are the text, `--` words are options.

@@ -26,20 +26,3 @@ enum SchemaRenderer {
         return out
     }
 }
-
-/// `:help` and `:help <command>`.
-enum HelpText {
-    static func render(topic: String?) -> String {
-        let entries = MetaCommand.summaries
-        if let topic {
-            let key = topic.hasPrefix(":") || topic.hasPrefix("\\") ? topic : ":" + topic
-            if let entry = entries.first(where: { $0.usage.hasPrefix(key) || $0.usage.contains(" \(key)") || $0.usage.contains("(\(key)") }) {
-                return "\(entry.usage)\n    \(entry.summary)\n"
-            }
-            return "No help for \(topic); type :help for the list.\n"
-        }
-        let width = entries.map { DisplayWidth.of($0.usage) }.max() ?? 0
-        return "Commands (SQL statements end with ;):\n"
-            + entries.map { "  " + DisplayWidth.pad($0.usage, to: width) + "  " + $0.summary }.joined(separator: "\n") + "\n"
-    }
-}

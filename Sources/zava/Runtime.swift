@@ -1,13 +1,22 @@
 import Foundation
 import ZavaCore
+import ZavaREPL
 
-/// Wiring shared by the subcommands: configuration, project files, the database.
+/// Wiring shared by the subcommands: configuration, the user's preferences, project files, the database.
 struct Runtime {
     let configuration: Configuration
+    let preferences: Preferences
     let files: ProjectFiles
 
     static func load() throws -> Runtime {
-        Runtime(configuration: try Configuration.load(), files: try ProjectFiles.locate())
+        Runtime(configuration: try Configuration.load(), preferences: try Preferences.load(), files: try ProjectFiles.locate())
+    }
+
+    /// Flags first, then `ZAVA_*` settings, then the config file.
+    func profile(_ flag: String?) -> String? { flag ?? configuration.values["ZAVA_PROFILE"] ?? preferences.profile }
+
+    func rowCap(_ flag: Int?) -> Int {
+        flag ?? (configuration.values["ZAVA_ROW_CAP"] == nil ? preferences.rowCap : nil) ?? configuration.rowCap
     }
 
     var provisioner: Provisioner { Provisioner(configuration: configuration, files: files) }
@@ -19,7 +28,7 @@ struct Runtime {
     func openDatabase(rowCap: Int? = nil) async throws -> Database {
         let conninfo = try await provisioner.prepare(seedScale: seedScale, events: Console.report)
         return Database(conninfo: conninfo, poolSize: configuration.poolSize, acquireTimeout: configuration.acquireTimeout,
-                        limits: QueryLimits(rowCap: rowCap ?? configuration.rowCap,
+                        limits: QueryLimits(rowCap: self.rowCap(rowCap),
                                             statementTimeout: configuration.statementTimeout))
     }
 }

@@ -44,8 +44,8 @@ enum Serve {
             exit(failed ? 1 : 0)
         }
         try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "zava-repl")) {
-            let repl = try await REPL(database: database, configuration: runtime.configuration, profile: profile, format: format,
-                                      makeEmbedder: makeEmbedder, serverStatus: { await server.status().description })
+            let repl = try await REPL(database: database, configuration: runtime.configuration, preferences: runtime.preferences,
+                                      profile: runtime.profile(profile), format: format, makeEmbedder: makeEmbedder, serverStatus: { await server.status().description })
             await repl.run()
         }
         watcher.cancel()

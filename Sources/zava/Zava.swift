@@ -23,7 +23,7 @@ struct ReplCommand: AsyncParsableCommand {
     @Option(name: .customLong("as"), help: "Identity: headoffice, a store profile (seattle, ...), a store name or rls_user_id.")
     var profile: String?
 
-    @Option(help: "Output format: table, expanded, csv, json, markdown.")
+    @Option(help: "Output format: table, expanded, auto, csv, tsv, json, markdown.")
     var format: OutputFormat?
 
     @Option(help: "Row cap for this run (default ZAVA_ROW_CAP).")
@@ -45,17 +45,17 @@ struct ReplCommand: AsyncParsableCommand {
             let configuration = runtime.configuration
             let embedders = EmbedderCache { try EmbedderFactory.make(configuration) }
             let makeEmbedder: @Sendable () throws -> any Embedder = { try embedders.get() }
+            let format = self.format ?? runtime.preferences.format ?? .table
             if endpoint.serve {
-                try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format ?? .table,
+                try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
                                     makeEmbedder: makeEmbedder)
             } else if interactive {
-                let repl = try await REPL(database: database, configuration: configuration, profile: profile,
-                                          format: format ?? .table, makeEmbedder: makeEmbedder)
+                let repl = try await REPL(database: database, configuration: configuration, preferences: runtime.preferences,
+                                          profile: runtime.profile(profile), format: format, makeEmbedder: makeEmbedder)
                 await repl.run()
             } else {
                 let script = command ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                let ok = try await Batch(database: database, profile: profile ?? runtime.configuration.values["ZAVA_PROFILE"],
-                                         format: format ?? .table).run(script)
+                let ok = try await Batch(database: database, profile: runtime.profile(profile), format: format).run(script)
                 if !ok { throw ExitCodeError.failure }
             }
         }

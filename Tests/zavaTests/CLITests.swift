@@ -21,6 +21,7 @@ extension ExecutableTests {
         environment["ZAVA_ROOT"] = root.path
         environment["ZAVA_MODEL_DIR"] = root.appendingPathComponent(".zava/models/all-MiniLM-L6-v2").path
         environment["ZAVA_HISTORY"] = home + "/history"
+        environment["XDG_CONFIG_HOME"] = home + "/config" // never the developer's own config file
         environment["NO_COLOR"] = "1"
         return environment
     }()

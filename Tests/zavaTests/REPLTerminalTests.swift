@@ -9,7 +9,7 @@ extension ExecutableTests {
         let name = "zava-test-\(UUID().uuidString.prefix(8))"
 
         init() throws {
-            let keys = ["ZAVA_HOME", "ZAVA_PG_DIR", "ZAVA_ROOT", "ZAVA_MODEL_DIR", "ZAVA_HISTORY", "NO_COLOR", "HOME", "PATH"]
+            let keys = ["ZAVA_HOME", "ZAVA_PG_DIR", "ZAVA_ROOT", "ZAVA_MODEL_DIR", "ZAVA_HISTORY", "XDG_CONFIG_HOME", "NO_COLOR", "HOME", "PATH"]
             let environment = keys.compactMap { key in CLITests.environment[key].map { "\(key)='\($0)'" } }
                 .joined(separator: " ")
             try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", "env \(environment) \(CLITests.binary.path)"])
@@ -113,6 +113,34 @@ extension ExecutableTests {
         #expect(try CLITests.zava(["db", "start"]).status == 0)
         try terminal.type("select 'after' as phase;")
         try await terminal.waitFor(" after")
+    }
+
+    @Test func tabCompletesATableAndAColumnAndCtrlRFindsHistory() async throws {
+        try CLITests.provisioned()
+        let terminal = try Terminal()
+        try await terminal.waitFor("=> ")
+        try terminal.type(":as bellevue")
+        try await terminal.waitFor("zava bellevue=> ")
+        // "retail.ord" is shared by order_items and orders: Tab completes to "retail.order", then "s".
+        try terminal.type("select count(*) as n from retail.ord", enter: false)
+        try terminal.press("Tab")
+        try await terminal.waitFor("from retail.order")
+        try terminal.type("s where cust", enter: false)
+        try terminal.press("Tab")
+        try await terminal.waitFor("from retail.orders where customer_id ")
+        try terminal.type("> 0;")
+        try await terminal.waitFor("(1 row)")
+        try terminal.type("select 'needle' as found;")
+        try await terminal.waitFor(" needle")
+        try terminal.type("select 'other' as found;")
+        try await terminal.waitFor(" other")
+        // Ctrl-R: incremental search back through the history.
+        try terminal.press("C-r")
+        try terminal.type("needl", enter: false)
+        try await Task.sleep(for: .milliseconds(300))
+        try terminal.press("Enter")
+        try await terminal.waitFor(" needle", count: 2)
+        try terminal.type("\\q")
     }
 }
 }

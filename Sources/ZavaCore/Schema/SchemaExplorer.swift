@@ -38,6 +38,19 @@ public struct ValidValues: Sendable, Equatable {
     public var orderYears: [Int]
 }
 
+/// A readable table's name and column names (completion's view of the schema).
+public struct CatalogueTable: Sendable, Equatable {
+    public var schema: String
+    public var name: String
+    public var columns: [String]
+
+    public init(schema: String, name: String, columns: [String]) {
+        self.schema = schema
+        self.name = name
+        self.columns = columns
+    }
+}
+
 public struct UnknownTableError: Error, Sendable, CustomStringConvertible {
     public var name: String
     public var known: [String]
@@ -114,6 +127,25 @@ public struct SchemaExplorer: Sendable {
                 TableSchema.ForeignKey(columns: names($0[1]), referencedTable: $0[2].displayText, referencedColumns: names($0[3]))
             },
             indexes: indexes, rowLevelSecurity: rls)
+    }
+
+    /// Every table and view the caller may read, with its columns, outside the system
+    /// schemas: what completion offers. One query, however large the schema.
+    public func catalogue() async throws -> [CatalogueTable] {
+        let rows = try await session.run("""
+            SELECT n.nspname::text, c.relname::text,
+                   ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
+                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+              AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
+            ORDER BY 1, 2
+            """).rows
+        return rows.map { row in
+            let columns: [String] = if case .array(let items) = row[2] { items.map(\.displayText) } else { [] }
+            return CatalogueTable(schema: row[0].displayText, name: row[1].displayText, columns: columns)
+        }
     }
 
     /// Store names, categories, product types and the years that have orders, as this identity sees them.

@@ -2,14 +2,22 @@ import ZavaCore
 
 /// How a result is shown: the REPL's `:format`, `zava -c --format`.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, expanded, csv, json, markdown
+    case table, expanded, auto, csv, tsv, json, markdown
 
     /// Renders a whole result (the streaming formats also have row-at-a-time writers).
-    public func render(_ result: QueryResult, style: RenderStyle = .plain) -> String {
+    /// `width` is the terminal's: `auto` shows rows wider than it expanded.
+    public func render(_ result: QueryResult, style: RenderStyle = .plain, width: Int? = nil) -> String {
         switch self {
         case .table: TableRenderer(style: style).render(result)
         case .expanded: ExpandedRenderer(style: style).render(result)
+        case .auto:
+            if let width, TableRenderer(style: style).width(of: result) > width {
+                ExpandedRenderer(style: style).render(result)
+            } else {
+                TableRenderer(style: style).render(result)
+            }
         case .csv: CSVRenderer.header(result.columns) + result.rows.map(CSVRenderer.line).joined()
+        case .tsv: TSVRenderer.render(result)
         case .json: JSONRenderer.render(result)
         case .markdown: MarkdownRenderer.render(result)
         }

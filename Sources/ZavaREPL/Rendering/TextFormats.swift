@@ -55,6 +55,46 @@ public enum CSVRenderer {
     }
 }
 
+/// Tab-separated values with PostgreSQL's text-format escapes (`\t`, `\n`, `\r`, `\\`) and
+/// `\N` for NULL, so every value, NULL and the empty string included, reads back exactly.
+public enum TSVRenderer {
+    public static func header(_ columns: [Column]) -> String {
+        var bytes: [UInt8] = []
+        for (index, column) in columns.enumerated() {
+            if index > 0 { bytes.append(9) }
+            appendField(column.name, to: &bytes)
+        }
+        bytes.append(10)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func append(_ row: [PGValue], to bytes: inout [UInt8]) {
+        for (index, value) in row.enumerated() {
+            if index > 0 { bytes.append(9) }
+            if value.isNull { bytes.append(contentsOf: [92, 78]) } else { appendField(value.displayText, to: &bytes) }
+        }
+        bytes.append(10)
+    }
+
+    public static func render(_ result: QueryResult) -> String {
+        var bytes = Array(header(result.columns).utf8)
+        for row in result.rows { append(row, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendField(_ text: String, to bytes: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case 9: bytes.append(contentsOf: [92, 116])
+            case 10: bytes.append(contentsOf: [92, 110])
+            case 13: bytes.append(contentsOf: [92, 114])
+            case 92: bytes.append(contentsOf: [92, 92])
+            default: bytes.append(byte)
+            }
+        }
+    }
+}
+
 /// A JSON array of objects, one per row, with typed values.
 public enum JSONRenderer {
     public static func render(_ result: QueryResult) -> String {

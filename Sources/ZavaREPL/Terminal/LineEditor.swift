@@ -42,11 +42,13 @@ final class LineEditor {
     /// Ctrl-C, readable from the task that watches a running query.
     var interrupts: InterruptFlag { InterruptFlag() }
 
+    /// Adds an entry (a whole multi-line statement is one), dropping any earlier copy of it
+    /// so the history holds each statement once, at its latest use.
     func remember(_ entry: String) {
         let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return }
         if let last = zava_last_history_line(), String(cString: last) == trimmed { return }
-        add_history(trimmed)
+        zava_history_add_unique(trimmed)
         if let historyFile { _ = write_history(historyFile.path) }
     }
 }

@@ -1,0 +1,98 @@
+/// `:help` and `:help <command>`: one line each in the list, details for one command.
+struct CommandHelp {
+    var names: [String]
+    var usage: String
+    var summary: String
+    var details: String
+
+    static let all: [CommandHelp] = [
+        CommandHelp(names: [":as", "\\as"], usage: ":as <profile>",
+                    summary: "run as headoffice or a store (seattle, bellevue, ...)",
+                    details: """
+                        Every statement runs as one identity; row-level security shows a store only its own orders,
+                        order items, inventory and customers, whatever the SQL. A profile (seattle), a full store
+                        name (Zava Retail Seattle) or an rls_user_id works. Examples: :as seattle   :as headoffice
+                        """),
+        CommandHelp(names: [":whoami", "\\conninfo"], usage: ":whoami", summary: "show the current identity",
+                    details: "Shows the identity statements run as, with its rls_user_id."),
+        CommandHelp(names: [":profiles"], usage: ":profiles", summary: "list the identities",
+                    details: "Lists headoffice and every store, read from retail.stores."),
+        CommandHelp(names: [":tables", "\\dt", "\\dt+"], usage: ":tables  (\\dt)", summary: "list the retail tables",
+                    details: "Lists the tables of the retail schema."),
+        CommandHelp(names: [":describe", ":d", "\\d", "\\d+"], usage: ":describe <table>  (:d, \\d)",
+                    summary: "columns, keys, foreign keys and indexes of a table",
+                    details: "Shows a table's columns with types, nullability and defaults, its keys and indexes. Example: :d orders"),
+        CommandHelp(names: [":refresh"], usage: ":refresh", summary: "reload table and column names for Tab completion",
+                    details: "Tab completes keywords, tables, columns of the tables a statement names, commands and profiles.\nThe names are read once at start-up; :refresh reads them again after the schema changed."),
+        CommandHelp(names: [":format", "\\pset", "\\x"], usage: ":format table|expanded|auto|csv|tsv|json|markdown",
+                    summary: "choose how results are shown (\\x toggles expanded)",
+                    details: """
+                        table     psql's aligned table (the default)
+                        expanded  one block per row, a line per column (\\x)
+                        auto      table, or expanded when a row is wider than the terminal
+                        csv       RFC 4180, header row first; NULL is an empty field, '' a quoted empty one
+                        tsv       tab-separated, header row first; PostgreSQL's text escapes (\\t \\n \\\\), NULL as \\N
+                        json      an array of objects with typed values
+                        markdown  a GitHub table
+                        """),
+        CommandHelp(names: [":pager"], usage: ":pager [on|off]", summary: "page long results through $PAGER",
+                    details: "When on (the default), a result taller or wider than the terminal goes through $PAGER\n(default: less -SRXF); a result that fits is printed as it is."),
+        CommandHelp(names: [":timing", "\\timing"], usage: ":timing [on|off]  (\\timing)",
+                    summary: "show how long each statement took",
+                    details: "Shows the database's time (request sent to last row) and the total including display."),
+        CommandHelp(names: [":search", ":s"],
+                    usage: ":search <text> [--hybrid|--text] [--limit N] [--threshold T] [--category C] [--in-stock]",
+                    summary: "find products by meaning (and words, with --hybrid); shows this store's stock",
+                    details: """
+                        Embeds the text and finds the closest product descriptions (pgvector HNSW), joined with this
+                        identity's inventory. --hybrid also ranks by words (full-text search); --text uses words only.
+                        --threshold is a minimum similarity in percent; --min-price/--max-price filter by price.
+                        Example: :search something to cut copper pipe --limit 5 --in-stock
+                        """),
+        CommandHelp(names: [":chart"], usage: ":chart [<label column> <value column>]",
+                    summary: "draw the last result: bars, or a sparkline over dates",
+                    details: """
+                        Draws the last result in the terminal: horizontal bars for a text label and a number, or a
+                        sparkline with its min and max when the label is a date or time. With no columns named, the
+                        chart picks them when the result has one label and one numeric column.
+                        Example: select store_name, sum(total) from ... group by 1;  then  :chart
+                        """),
+        CommandHelp(names: [":export", ":export!", "\\o"], usage: ":export <file> [query]  (:export! overwrites)",
+                    summary: "write the last result (or a query's) to .csv, .tsv, .json or .md",
+                    details: """
+                        The file's extension picks the format. With a query, runs it as the current identity and
+                        writes its result instead of the last one. An existing file is never overwritten unless the
+                        command is :export! . Example: :export revenue.csv   :export top.json select * from retail.products
+                        """),
+        CommandHelp(names: [":save", ":save!"], usage: ":save <name>  (:save! replaces)", summary: "save the last statement",
+                    details: "Saves the last SQL statement under a name (letters, digits, _ and -), in the config\ndirectory's queries/ folder. Use $1, $2 ... in it for :run's arguments."),
+        CommandHelp(names: [":run"], usage: ":run <name> [arguments]", summary: "run a saved statement with $1-style arguments",
+                    details: "Runs a saved statement; the arguments fill $1, $2 ... as query parameters (never spliced into\nthe SQL). Quote an argument with spaces: :run category_revenue 'Power Tools' 2024"),
+        CommandHelp(names: [":saved"], usage: ":saved", summary: "list saved statements", details: "Lists the saved statements and where they are kept."),
+        CommandHelp(names: [":server"], usage: ":server",
+                    summary: "the MCP endpoint's address, sessions, requests in flight and pool use (with --serve)",
+                    details: "With zava --serve, shows the MCP endpoint's address, its counters and the connection pool."),
+        CommandHelp(names: [":help", ":h", "\\?", "\\h"], usage: ":help [command]  (\\?)", summary: "this list, or one command's details",
+                    details: "Lists the commands, or explains one: :help export"),
+        CommandHelp(names: [":quit", ":q", ":exit", "\\q"], usage: ":quit  (\\q, Ctrl-D)", summary: "leave zava",
+                    details: "Leaves zava. Ctrl-C cancels a running statement or clears the line instead."),
+    ]
+
+    static func render(topic: String?) -> String {
+        if let topic {
+            let key = topic.hasPrefix(":") || topic.hasPrefix("\\") ? topic.lowercased() : ":" + topic.lowercased()
+            guard let entry = all.first(where: { $0.names.contains(key) }) else {
+                return "No help for \(topic); type :help for the list.\n"
+            }
+            return entry.usage + "\n" + entry.summary + ".\n\n" + entry.details + "\n"
+        }
+        let width = all.map { DisplayWidth.of($0.usage) }.filter { $0 <= 44 }.max() ?? 0
+        let lines = all.map { entry in
+            DisplayWidth.of(entry.usage) <= width
+                ? "  " + DisplayWidth.pad(entry.usage, to: width) + "  " + entry.summary
+                : "  " + entry.usage + "\n  " + String(repeating: " ", count: width) + "  " + entry.summary
+        }
+        return "Commands (SQL statements end with ;  Tab completes; :help <command> for details):\n"
+            + lines.joined(separator: "\n") + "\n"
+    }
+}
