@@ -51,14 +51,23 @@ for script in point bare; do
 done
 
 echo "== rendering 100,000 rows to a file =="
+# Five alternating runs each; the median wall time and the median CPU time (user + system) of the
+# client process. On a shared 2-core machine the CPU time is the steadier figure.
 Q="select g as id, 'product ' || g as name, g * 1.25 as price, now()::date as day from generate_series(1, 100000) g"
+median() { python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.3f}')" "$@"; }
 for fmt in csv table; do
   flag=$([ $fmt = csv ] && echo "--csv" || echo "")
-  t_z=$(wall bash -c "$ZAVA --as headoffice --max-rows 200000 --format $fmt -c \"$Q\" > $OUT/z.$fmt")
-  t_p=$(wall bash -c "$PGBIN/psql -X -q $flag \"$ANALYST\" -c \"$Q\" > $OUT/p.$fmt")
-  rss=$( { /usr/bin/time -f "%M" $ZAVA --as headoffice --max-rows 200000 --format $fmt -c "$Q" > /dev/null; } 2>&1 | tail -1)
-  echo "$fmt: zava ${t_z} s (max RSS ${rss} KB)   psql ${t_p} s   ratio $(python3 -c "print(f'{$t_z/$t_p:.2f}')") (goal <= 1.5)"
+  zw=(); zc=(); pw=(); pc=(); rss=0
+  for run in 1 2 3 4 5; do
+    read -r w c m < <( { /usr/bin/time -f "%e %U %S %M" $ZAVA --as headoffice --max-rows 200000 --format $fmt -c "$Q" > "$OUT/z.$fmt"; } 2>&1 | tail -1 | awk '{print $1, $2 + $3, $4}')
+    zw+=("$w"); zc+=("$c"); rss=$m
+    read -r w c < <( { /usr/bin/time -f "%e %U %S" "$PGBIN/psql" -X -q $flag "$ANALYST" -c "$Q" > "$OUT/p.$fmt"; } 2>&1 | tail -1 | awk '{print $1, $2 + $3}')
+    pw+=("$w"); pc+=("$c")
+  done
+  zwm=$(median "${zw[@]}"); pwm=$(median "${pw[@]}"); zcm=$(median "${zc[@]}"); pcm=$(median "${pc[@]}")
+  echo "$fmt: zava wall ${zwm} s, cpu ${zcm} s (max RSS ${rss} KB)   psql wall ${pwm} s, cpu ${pcm} s   wall ratio $(python3 -c "print(f'{$zwm/$pwm:.2f}')") (goal <= 1.5)"
 done
+[ "$(tr -d '\r' < "$OUT/z.csv" | md5sum)" = "$(md5sum < "$OUT/p.csv")" ] && echo "CSV output identical to psql's (apart from RFC 4180 line endings)"
 
 echo "== embeddings and search =="
 ./.build/release/minilm-bench --only query 2>/dev/null | tail -3 || true

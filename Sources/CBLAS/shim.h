@@ -45,6 +45,45 @@ static inline int minilm_cpu_has_avx2_fma(void) {
 #endif
 }
 
+/// OpenBLAS is loaded on first use, not at program start: its load-time constructor starts
+/// worker threads that busy-wait (sched_yield) for ~0.1 s, which a REPL or `zava -c` that
+/// never embeds anything should not pay for on a two-core machine. NULL when not installed.
+static inline void *minilm_openblas(void) {
+    static void *handle = NULL;
+    if (handle == NULL) handle = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_GLOBAL);
+    if (handle == NULL) handle = dlopen("libopenblas.so", RTLD_NOW | RTLD_GLOBAL);
+    return handle;
+}
+
+static inline const char *minilm_openblas_corename(void) {
+    static char *(*function)(void) = NULL;
+    if (function == NULL && minilm_openblas()) function = (char *(*)(void))dlsym(minilm_openblas(), "openblas_get_corename");
+    return function ? function() : NULL;
+}
+
+static inline int minilm_openblas_num_threads(void) {
+    static int (*function)(void) = NULL;
+    if (function == NULL && minilm_openblas()) function = (int (*)(void))dlsym(minilm_openblas(), "openblas_get_num_threads");
+    return function ? function() : 0;
+}
+
+typedef void (*minilm_sgemm_function)(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE, blasint, blasint,
+                                      blasint, float, const float *, blasint, const float *, blasint, float, float *, blasint);
+
+/// The sgemm entry point, or NULL when OpenBLAS is missing (checked once, before use).
+static inline minilm_sgemm_function minilm_sgemm_entry(void) {
+    static minilm_sgemm_function function = NULL;
+    if (function == NULL && minilm_openblas()) function = (minilm_sgemm_function)dlsym(minilm_openblas(), "cblas_sgemm");
+    return function;
+}
+
+/// Row-major C = alpha·A·op(B) + beta·C (A not transposed).
+static inline void minilm_sgemm(int transposeB, int m, int n, int k, float alpha, const float *a, int lda,
+                                const float *b, int ldb, float beta, float *c, int ldc) {
+    minilm_sgemm_entry()(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+                         b, ldb, beta, c, ldc);
+}
+
 /// Re-runs OpenBLAS's DYNAMIC_ARCH kernel selection with OPENBLAS_CORETYPE=`core`.
 ///
 /// OpenBLAS reads OPENBLAS_CORETYPE only in its load-time constructor, which runs before

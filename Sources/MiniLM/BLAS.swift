@@ -52,11 +52,14 @@ public enum BLAS {
     /// uses OpenBLAS elsewhere should touch it early (e.g. at start-up, for its doctor output).
     public static let configuration: Configuration = configure()
 
+    /// Whether OpenBLAS could be loaded (it is loaded on first use, see the CBLAS shim).
+    public static var isAvailable: Bool { minilm_sgemm_entry() != nil }
+
     /// Name of the BLAS kernel in use, for benchmark and doctor output.
     public static var kernelName: String { configuration.description }
 
     private static func currentCoreName() -> String {
-        guard let name = openblas_get_corename() else { return "unknown" }
+        guard let name = minilm_openblas_corename() else { return "unknown" }
         return String(cString: name)
     }
 
@@ -86,7 +89,7 @@ public enum BLAS {
             detectedKernel: detected,
             kernel: kernel,
             source: source,
-            threads: Int(openblas_get_num_threads()),
+            threads: Int(minilm_openblas_num_threads()),
             preferredKernel: preferred.flatMap { $0.acceptable.contains(kernel.lowercased()) ? nil : $0.name },
             selfCheckError: selfCheck()
         )
@@ -105,8 +108,7 @@ public enum BLAS {
                 c.withUnsafeMutableBufferPointer { cBuffer in
                     guard let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress,
                           let cBase = cBuffer.baseAddress else { return }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-                                1, aBase, Int32(lda), bBase, Int32(ldb), 0, cBase, Int32(ldc))
+                    minilm_sgemm(1, Int32(m), Int32(n), Int32(k), 1, aBase, Int32(lda), bBase, Int32(ldb), 0, cBase, Int32(ldc))
                 }
             }
         }
@@ -137,9 +139,8 @@ public enum BLAS {
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
-                    beta, c, Int32(ldc))
+        minilm_sgemm(transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                     beta, c, Int32(ldc))
     }
 
     /// Measures sgemm throughput in GFLOP/s for C[m×n] = A[m×k]·op(B), repeating until at least

@@ -39,6 +39,7 @@ public final class MiniLMEmbedder: Sendable {
         }
         let file = try SafeTensorsFile(url: modelDirectory.appendingPathComponent("model.safetensors"))
         let weights = try BertWeights(file: file, configuration: configuration)
+        guard BLAS.isAvailable else { throw MiniLMError.blasMissing }
         let blas = BLAS.configuration
         guard blas.selfCheckError < 1e-4 else {
             throw MiniLMError.blasVerificationFailed(kernel: blas.kernel, maxError: blas.selfCheckError)

@@ -14,10 +14,13 @@ public enum MiniLMError: Error, Equatable, CustomStringConvertible {
     case invalidConfiguration(String)
     case invalidTokenizer(String)
     case blasVerificationFailed(kernel: String, maxError: Float)
+    case blasMissing
     case invalidTokenID(Int32, vocabularySize: Int)
 
     public var description: String {
         switch self {
+        case .blasMissing:
+            return "MiniLM: OpenBLAS (libopenblas.so.0) is not installed: apt-get install libopenblas0"
         case .missingFile(let url):
             return "MiniLM: missing model file \(url.path)"
         case .unreadableFile(let url, let reason):

@@ -63,7 +63,18 @@ public struct Session: Sendable {
     public func stream(_ sql: String, parameters: [String?] = [],
                        onColumns: @escaping @Sendable ([Column]) throws -> Void,
                        onRow: @escaping @Sendable ([PGValue]) throws -> Void) async throws -> StatementSummary {
-        let sink = ClosureSink(onColumns: onColumns, onRow: onRow)
+        let sink = ClosureSink(onColumns: onColumns, onRawRow: { try onRow($0.decoded()) })
+        return try await retryingOnStaleConnection(canRetry: { !sink.started }) {
+            try await execute(sql, parameters: parameters, settings: [:], into: sink)
+        }
+    }
+
+    /// Streams rows as the server's text (`RawRow`, valid only inside `onRow`): for writers
+    /// that copy bytes straight to their output, with no per-cell decoding.
+    public func streamText(_ sql: String, parameters: [String?] = [],
+                           onColumns: @escaping @Sendable ([Column]) throws -> Void,
+                           onRow: @escaping @Sendable (RawRow) throws -> Void) async throws -> StatementSummary {
+        let sink = ClosureSink(onColumns: onColumns, onRawRow: onRow)
         return try await retryingOnStaleConnection(canRetry: { !sink.started }) {
             try await execute(sql, parameters: parameters, settings: [:], into: sink)
         }
@@ -107,14 +118,14 @@ public struct Session: Sendable {
 /// Forwards streamed rows to closures.
 private final class ClosureSink: RowSink, @unchecked Sendable {
     let onColumns: @Sendable ([Column]) throws -> Void
-    let onRow: @Sendable ([PGValue]) throws -> Void
+    let onRawRow: @Sendable (RawRow) throws -> Void
     private(set) var started = false
 
-    init(onColumns: @escaping @Sendable ([Column]) throws -> Void, onRow: @escaping @Sendable ([PGValue]) throws -> Void) {
+    init(onColumns: @escaping @Sendable ([Column]) throws -> Void, onRawRow: @escaping @Sendable (RawRow) throws -> Void) {
         self.onColumns = onColumns
-        self.onRow = onRow
+        self.onRawRow = onRawRow
     }
 
     func receive(columns: [Column]) throws { started = true; try onColumns(columns) }
-    func receive(row: [PGValue]) throws { try onRow(row) }
+    func receive(row: RawRow) throws { try onRawRow(row) }
 }

@@ -30,7 +30,7 @@ public struct Batch {
                 case .csv, .tsv:
                     // Streamed: memory stays flat whatever the result's size.
                     let csv = format == .csv
-                    let summary = try await session.stream(
+                    let summary = try await session.streamText(
                         statement, onColumns: { out.write(csv ? CSVRenderer.header($0) : TSVRenderer.header($0)) },
                         onRow: { row in out.write { csv ? CSVRenderer.append(row, to: &$0) : TSVRenderer.append(row, to: &$0) } })
                     if summary.truncated { Self.warn("result truncated at \(summary.rowCount) rows (row cap)") }

@@ -162,7 +162,8 @@ public final class REPL {
                 guard let lastStatement else { throw UsageError("no statement to save yet: run one first") }
                 try savedStore().save(lastStatement + ";", as: name, overwrite: overwrite)
                 completion.completer.catalogue.savedQueries = try savedStore().names()
-                print("Saved \(name): \(lastStatement.split(separator: "\n").first ?? "")")
+                let firstLine = lastStatement.split(separator: "\n").first.map(String.init) ?? ""
+                print("Saved \(name) (\(firstLine.count > 60 ? String(firstLine.prefix(59)) + "…" : firstLine)); :run \(name) runs it.")
             case .run(let name, let arguments):
                 let sql = try savedStore().load(name)
                 for statement in StatementSplitter.split(sql) {

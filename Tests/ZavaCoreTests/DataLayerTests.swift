@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ZavaCore
 @testable import ZavaTestSupport
@@ -27,6 +28,27 @@ import Testing
         #expect(row[11] == .null)
         #expect(row[12] == .double(1.5))
         #expect(row[13] == .json("{\"a\": 1}"))
+        await analyst.close()
+    }
+
+    /// The byte writers' path: the server's own text, NULL told apart, and the same typed
+    /// values as `run` when decoded.
+    @Test func streamedTextIsTheServersTextAndDecodesLikeRun() async throws {
+        let database = try await TestEnvironment.shared.database("datalayer")
+        let analyst = try database.analyst()
+        let session = analyst.session(for: .headOffice)
+        let sql = "SELECT 7::int, 'a,\"b\"'::text, NULL::text, ''::text, 1.50::numeric, ARRAY['x y']::text[] FROM generate_series(1, 3)"
+        let rows = Mutex<[(texts: [String?], values: [PGValue])]>([])
+        let summary = try await session.streamText(sql, onColumns: { _ in }, onRow: { row in
+            let texts = (0..<row.count).map { row.isNull($0) ? nil : row.withBytes($0) { String(decoding: $0, as: UTF8.self) } }
+            let values = row.decoded()
+            rows.withLock { $0.append((texts, values)) }
+        })
+        #expect(summary.rowCount == 3)
+        let streamed = rows.withLock { $0 }
+        #expect(streamed.count == 3)
+        #expect(streamed[0].texts == ["7", "a,\"b\"", nil, "", "1.50", "{\"x y\"}"])
+        #expect(streamed.map(\.values) == (try await session.run(sql)).rows)
         await analyst.close()
     }
 

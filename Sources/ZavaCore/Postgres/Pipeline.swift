@@ -20,7 +20,37 @@ struct PipelinedStatement: Sendable {
 /// Receives a streamed result on the connection's queue, one row at a time.
 protocol RowSink: AnyObject, Sendable {
     func receive(columns: [Column]) throws
-    func receive(row: [PGValue]) throws
+    func receive(row: RawRow) throws
+}
+
+/// One streamed row as the server sent it (text format). It points into libpq's buffer, so
+/// it is valid only inside the callback that receives it: never keep it. Writers that want
+/// the server's text (CSV, TSV) copy its bytes straight out; everyone else asks for the
+/// typed values.
+public struct RawRow {
+    let result: OpaquePointer
+    let kinds: [PGValueDecoder.Kind]
+
+    public var count: Int { kinds.count }
+
+    public func isNull(_ column: Int) -> Bool { PQgetisnull(result, 0, Int32(column)) == 1 }
+
+    /// The column's text, as the server sent it (empty for NULL: check `isNull`).
+    public func withBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let length = Int(PQgetlength(result, 0, Int32(column)))
+        return try PQgetvalue(result, 0, Int32(column)).withMemoryRebound(to: UInt8.self, capacity: length) {
+            try body(UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+
+    /// The typed values (what every front end but the byte writers uses).
+    public func decoded() -> [PGValue] {
+        kinds.indices.map { index in
+            if isNull(index) { return .null }
+            let text = withBytes(index) { String(decoding: $0, as: UTF8.self) }
+            return PGValueDecoder.decode(text, kind: kinds[index])
+        }
+    }
 }
 
 extension Connection {
@@ -150,7 +180,7 @@ private struct StreamState {
                 }
                 return
             }
-            try sink.receive(row: decodeRow(result, row: 0))
+            try sink.receive(row: RawRow(result: result, kinds: kinds))
             rowCount += 1
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
             if PQresultStatus(result) == PGRES_TUPLES_OK { try describe(result, connection: connection, sink: sink) }
@@ -180,19 +210,6 @@ private struct StreamState {
         kinds = described.map { PGValueDecoder.kind(for: $0.typeName) }
         try sink.receive(columns: described)
     }
-
-    private func decodeRow(_ result: OpaquePointer, row: Int32) -> [PGValue] {
-        guard let columns else { return [] }
-        return columns.indices.map { index in
-            let field = Int32(index)
-            if PQgetisnull(result, row, field) == 1 { return .null }
-            let length = Int(PQgetlength(result, row, field))
-            let text = PQgetvalue(result, row, field).withMemoryRebound(to: UInt8.self, capacity: length) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-            }
-            return PGValueDecoder.decode(text, kind: kinds[index])
-        }
-    }
 }
 
 /// Collects a streamed result into a `QueryResult` (bounded by the row limit).
@@ -201,5 +218,5 @@ final class CollectingSink: RowSink, @unchecked Sendable {
     private(set) var rows: [[PGValue]] = []
 
     func receive(columns: [Column]) { self.columns = columns }
-    func receive(row: [PGValue]) { rows.append(row) }
+    func receive(row: RawRow) { rows.append(row.decoded()) }
 }

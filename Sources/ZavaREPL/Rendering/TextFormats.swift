@@ -34,9 +34,22 @@ public enum CSVRenderer {
         bytes.append(contentsOf: [13, 10])
     }
 
-    /// RFC 4180 quoting, decided on the UTF-8 bytes.
+    /// One streamed row in the server's text, straight from libpq's buffer (no decoding).
+    public static func append(_ row: RawRow, to bytes: inout [UInt8]) {
+        for index in 0..<row.count {
+            if index > 0 { bytes.append(44) }
+            if row.isNull(index) { continue }
+            row.withBytes(index) { appendField($0, quoteEmpty: true, to: &bytes) }
+        }
+        bytes.append(contentsOf: [13, 10])
+    }
+
     static func appendField(_ text: String, quoteEmpty: Bool, to bytes: inout [UInt8]) {
-        let utf8 = text.utf8
+        appendField(text.utf8, quoteEmpty: quoteEmpty, to: &bytes)
+    }
+
+    /// RFC 4180 quoting, decided on the UTF-8 bytes.
+    static func appendField<Bytes: BidirectionalCollection<UInt8>>(_ utf8: Bytes, quoteEmpty: Bool, to bytes: inout [UInt8]) {
         if utf8.isEmpty {
             if quoteEmpty { bytes.append(contentsOf: [34, 34]) }
             return
@@ -76,14 +89,25 @@ public enum TSVRenderer {
         bytes.append(10)
     }
 
+    /// One streamed row in the server's text, straight from libpq's buffer.
+    public static func append(_ row: RawRow, to bytes: inout [UInt8]) {
+        for index in 0..<row.count {
+            if index > 0 { bytes.append(9) }
+            if row.isNull(index) { bytes.append(contentsOf: [92, 78]) } else { row.withBytes(index) { appendField($0, to: &bytes) } }
+        }
+        bytes.append(10)
+    }
+
     public static func render(_ result: QueryResult) -> String {
         var bytes = Array(header(result.columns).utf8)
         for row in result.rows { append(row, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func appendField(_ text: String, to bytes: inout [UInt8]) {
-        for byte in text.utf8 {
+    static func appendField(_ text: String, to bytes: inout [UInt8]) { appendField(text.utf8, to: &bytes) }
+
+    static func appendField<Bytes: Collection<UInt8>>(_ utf8: Bytes, to bytes: inout [UInt8]) {
+        for byte in utf8 {
             switch byte {
             case 9: bytes.append(contentsOf: [92, 116])
             case 10: bytes.append(contentsOf: [92, 110])
