@@ -69,7 +69,7 @@ public final class MCPServer: Service, Sendable {
         self.startupNotes = notes
         self.endpoint = MCPEndpoint(configuration: configuration, listening: listening,
                                     authenticator: RequestAuthenticator(mode: mode, directory: directory), host: host,
-                                    inFlight: inFlight, metrics: metrics, logger: logger)
+                                    runner: runner, inFlight: inFlight, metrics: metrics, logger: logger)
     }
 
     /// The port actually bound, once the server listens (useful with port 0).
@@ -81,7 +81,7 @@ public final class MCPServer: Service, Sendable {
     /// Point-in-time figures for status displays.
     public func status() async -> MCPServerStatus {
         MCPServerStatus(url: listening.port.map(configuration.endpointURL(port:)), sessions: await host.sessionCount,
-                        inFlight: await inFlight.count, pool: await database.pool.statistics)
+                        inFlight: await inFlight.count, pool: await database.pool.statistics, counters: metrics.counters)
     }
 
     public func run() async throws {
@@ -174,9 +174,15 @@ public struct MCPServerStatus: Sendable, CustomStringConvertible {
     public var sessions: Int
     public var inFlight: Int
     public var pool: ConnectionPool.Statistics
+    public var counters = MCPServerCounters()
 
     public var description: String {
-        "MCP endpoint \(url ?? "(not listening)"): \(sessions) session\(sessions == 1 ? "" : "s"), \(inFlight) request\(inFlight == 1 ? "" : "s") in flight; "
-            + "pool \(pool.inUse)/\(pool.size) in use, \(pool.open) open, \(pool.waiting) waiting"
+        let calls = counters.toolCalls.sorted { $0.key < $1.key }.map { name, count in
+            "\(name) \(count.calls)" + (count.errors > 0 ? " (\(count.errors) failed)" : "")
+        }
+        return "MCP endpoint \(url ?? "(not listening)"): \(sessions) session\(sessions == 1 ? "" : "s"), \(inFlight) request\(inFlight == 1 ? "" : "s") in flight; "
+            + "pool \(pool.inUse)/\(pool.size) in use, \(pool.open) open, \(pool.waiting) waiting\n"
+            + "since start: \(counters.requests) request\(counters.requests == 1 ? "" : "s"), \(counters.errors) refused or failed; "
+            + "tool calls: " + (calls.isEmpty ? "none" : calls.joined(separator: ", "))
     }
 }

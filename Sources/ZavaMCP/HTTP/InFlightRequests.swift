@@ -7,6 +7,8 @@ actor InFlightRequests {
     private struct Entry {
         var connection: ObjectIdentifier?
         var cancel: (@Sendable () -> Void)?
+        /// Session and JSON-RPC id of a directly answered call, for `notifications/cancelled`.
+        var rpcKey: String?
     }
 
     private var entries: [String: Entry] = [:]
@@ -19,18 +21,30 @@ actor InFlightRequests {
 
     /// Starts tracking a request. The first request on a connection also starts watching it:
     /// one close callback per connection, not per request.
-    func begin(_ id: String, channel: (any Channel)?) {
+    func begin(_ id: String, channel: (any Channel)?, rpcKey: String? = nil) {
         let key = channel.map(ObjectIdentifier.init)
         if let channel, let key, watchedConnections.insert(key).inserted {
             channel.closeFuture.whenComplete { _ in
                 Task { await self.connectionClosed(key) }
             }
         }
-        begin(id, connection: key)
+        begin(id, connection: key, rpcKey: rpcKey)
     }
 
-    func begin(_ id: String, connection: ObjectIdentifier?) {
-        entries[id] = Entry(connection: connection)
+    func begin(_ id: String, connection: ObjectIdentifier?, rpcKey: String? = nil) {
+        entries[id] = Entry(connection: connection, rpcKey: rpcKey)
+    }
+
+    /// The client's `notifications/cancelled` for a call answered directly (the SDK server
+    /// cancels the calls it runs itself): its work stops, its answer is still sent.
+    func cancel(rpcKey: String) {
+        for (id, entry) in entries where entry.rpcKey == rpcKey {
+            if let cancel = entry.cancel {
+                cancel()
+            } else {
+                abandoned.insert(id)
+            }
+        }
     }
 
     func end(_ id: String) {

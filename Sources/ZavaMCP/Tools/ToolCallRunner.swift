@@ -17,33 +17,46 @@ struct ToolCallRunner: Sendable {
     let metrics: ServerMetrics
     let logger: Logger
 
+    /// The SDK's `tools/call` handler: the identity comes from the headers the HTTP layer stamped.
     func handle(_ parameters: CallTool.Parameters, http: MCP.HTTPRequest?) async throws -> CallTool.Result {
         let requestID = http?.header(InternalHeaders.requestID) ?? "-"
-        guard let tool = catalog.tool(named: parameters.name) else {
-            metrics.toolCall(parameters.name, isError: true, duration: .zero)
-            logger.notice("unknown tool", metadata: ["request_id": "\(requestID)", "tool": "\(parameters.name.prefix(64))"])
-            throw MCPError.invalidParams("Unknown tool: \(parameters.name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
-        }
         // Fail closed: without the HTTP layer's decision there is no identity, so no data.
         guard let principal = principal(from: http) else {
+            guard let tool = catalog.tool(named: parameters.name) else { throw unknownTool(parameters.name, requestID: requestID) }
             logger.error("tool call without a decided identity", metadata: ["request_id": "\(requestID)", "tool": "\(tool.name)"])
             return Self.result(tool.failure("no identity for this request; it was refused"))
         }
+        return try await call(parameters.name, arguments: parameters.arguments, principal: principal, requestID: requestID)
+    }
+
+    /// One tool call for an identity the HTTP layer decided: the one place tool calls run,
+    /// whether the SDK server or `DirectToolCalls` received them. An unknown tool is a JSON-RPC
+    /// error (invalid params), everything else a result (failures as tool errors).
+    func call(_ name: String, arguments: [String: Value]?, principal: Principal, requestID: String) async throws(MCPError) -> CallTool.Result {
+        guard let tool = catalog.tool(named: name) else { throw unknownTool(name, requestID: requestID) }
         let context = ToolContext(principal: principal, session: database.session(for: principal.identity, limits: limits),
                                   search: search)
         let started = ContinuousClock.now
-        let reply = await run(tool, parameters.arguments, context: context, requestID: requestID)
+        let reply = await run(tool, arguments, context: context, requestID: requestID)
         let elapsed = ContinuousClock.now - started
         metrics.toolCall(tool.name, isError: reply.isError, duration: elapsed)
-        var metadata: Logger.Metadata = [
-            "request_id": "\(requestID)", "tool": "\(tool.name)", "profile": "\(principal.identity.profile)",
-            "auth": "\(principal.source.rawValue)", "outcome": "\(reply.isError ? "error" : "ok")",
-            "duration_ms": "\(Self.milliseconds(elapsed))",
-        ]
-        if let rows = reply.rowCount { metadata["rows"] = "\(rows)" }
-        if let label = principal.tokenLabel { metadata["token"] = "\(label)" }
-        logger.info("tool call", metadata: metadata)
+        if logger.logLevel <= .info {  // the metadata costs more than a point query; build it only when logged
+            var metadata: Logger.Metadata = [
+                "request_id": "\(requestID)", "tool": "\(tool.name)", "profile": "\(principal.identity.profile)",
+                "auth": "\(principal.source.rawValue)", "outcome": "\(reply.isError ? "error" : "ok")",
+                "duration_ms": "\(Self.milliseconds(elapsed))",
+            ]
+            if let rows = reply.rowCount { metadata["rows"] = "\(rows)" }
+            if let label = principal.tokenLabel { metadata["token"] = "\(label)" }
+            logger.info("tool call", metadata: metadata)
+        }
         return Self.result(reply)
+    }
+
+    private func unknownTool(_ name: String, requestID: String) -> MCPError {
+        metrics.toolCall(name, isError: true, duration: .zero)
+        logger.notice("unknown tool", metadata: ["request_id": "\(requestID)", "tool": "\(name.prefix(64))"])
+        return MCPError.invalidParams("Unknown tool: \(name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
     }
 
     /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`

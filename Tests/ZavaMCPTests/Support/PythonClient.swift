@@ -125,7 +125,6 @@ struct ConcurrentReport: Decodable {
 }
 
 struct DisconnectReport: Decodable {
-    let status: Int
     let closed_after: Double
 }
 
