@@ -236,4 +236,35 @@ struct DirectToolCallEquivalenceTests {
         #expect(answer.body?.contains(#""isError":true"#) == true && answer.body?.contains("cancel") == true, "\(answer.body ?? "")")
         #expect(await database.pool.statistics.inUse == 0)
     }
+
+    @Test("the request timeout stops a call and says so, on both paths", arguments: [true, false])
+    func requestTimeout(direct: Bool) async throws {
+        let database = try await MCPFixture.shared.analyst()
+        let running = try await RunningServer.start(database, search: StuckSearch()) {
+            $0.requestTimeout = .seconds(1)
+            $0.directToolCalls = direct
+        }
+        let started = ContinuousClock.now
+        let report = try await PythonClient.run("sessions", url: running.url, ["cases": [
+            ["name": "seattle", "headers": Self.seattle, "calls": [
+                ["tool": "semantic_search_products", "args": ["query_description": "drill"]],
+                ["tool": "execute_sales_query", "args": ["postgresql_query": "SELECT pg_sleep(10)"]],
+            ]],
+        ]], as: SessionsReport.self)
+        try await running.stop()
+        let calls = try #require(report.sessions.first?.calls)
+        #expect(ContinuousClock.now - started < .seconds(9))
+        #expect(calls.first?.isError == true && calls.first?.text?.contains("no answer within the request timeout of 1 s") == true,
+                "\(calls)")
+        #expect(calls.last?.isError == true && calls.last?.text?.contains("timeout") == true, "\(calls)")
+        #expect(await database.pool.statistics.inUse == 0)
+    }
+}
+
+/// A search that never answers on its own.
+struct StuckSearch: ProductSearching {
+    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double) async throws -> QueryResult {
+        try await Task.sleep(for: .seconds(60))
+        throw CancellationError()
+    }
 }

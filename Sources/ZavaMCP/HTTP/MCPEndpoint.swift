@@ -66,13 +66,13 @@ struct MCPEndpoint: Sendable {
             }
             if let target = envelope?.cancelledID, let session = transport.sessionID,
                await host.admitDirect(transport, principal: principal) != nil {
-                await inFlight.cancel(rpcKey: Self.rpcKey(session: session, id: target.jsonFragment))
+                inFlight.cancel(rpcKey: Self.rpcKey(session: session, id: target.jsonFragment))
             }
         }
         let mcpRequest = MCP.HTTPRequest(method: method, headers: InternalHeaders.stamp(headers, requestID: requestID, principal: principal),
                                          body: body, path: request.uri.path)
         let tracked = request.method == .post && envelope?.isRequest == true
-        if tracked { await inFlight.begin(requestID, channel: context.channel) }
+        if tracked { inFlight.begin(requestID, channel: context.channel) }
         let answer = await host.handle(mcpRequest, envelope: envelope, principal: principal)
         logger.debug("mcp request", metadata: [
             "request_id": "\(requestID)", "method": "\(method)", "rpc": "\(envelope?.method ?? "-")",
@@ -80,14 +80,14 @@ struct MCPEndpoint: Sendable {
         ])
         switch answer {
         case .refused(let refusal):
-            if tracked { await inFlight.end(requestID) }
+            if tracked { inFlight.end(requestID) }
             return refuse(refusal, id: envelope?.id, method: method, requestID: requestID)
         case .transport(let response):
             metrics.httpRequest(route: "mcp", method: method, status: response.statusCode)
             if case .stream = response {
                 return convert(response, endingTracking: tracked ? requestID : nil)
             }
-            if tracked { await inFlight.end(requestID) }
+            if tracked { inFlight.end(requestID) }
             return convert(response, endingTracking: nil)
         }
     }
@@ -97,7 +97,7 @@ struct MCPEndpoint: Sendable {
     private func answer(_ call: DirectToolCall, headers: [String: String], principal: Principal, requestID: String,
                         channel: any Channel) async -> Response {
         let session = headers[HTTPHeaderName.sessionID]
-        await inFlight.begin(requestID, channel: channel,
+        inFlight.begin(requestID, channel: channel,
                              rpcKey: session.map { Self.rpcKey(session: $0, id: DirectToolCall.fragment(call.id)) })
         let outcome: Result<CallTool.Result, MCPError>
         do throws(MCPError) {
@@ -105,7 +105,7 @@ struct MCPEndpoint: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        await inFlight.end(requestID)
+        inFlight.end(requestID)
         metrics.httpRequest(route: "mcp", method: "POST", status: 200)
         logger.debug("mcp request", metadata: [
             "request_id": "\(requestID)", "method": "POST", "rpc": "\(CallTool.name)", "path": "direct",
@@ -137,10 +137,10 @@ struct MCPEndpoint: Sendable {
                         try await writer.write(ByteBuffer(bytes: chunk))
                     }
                 } catch {
-                    if let requestID { await inFlight.end(requestID) }
+                    if let requestID { inFlight.end(requestID) }
                     throw error
                 }
-                if let requestID { await inFlight.end(requestID) }
+                if let requestID { inFlight.end(requestID) }
                 try await writer.finish(nil)
             })
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import MCP
 import ZavaCore
 
@@ -61,28 +62,38 @@ struct ToolCallRunner: Sendable {
 
     /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
     /// or its disconnection can cancel it; cancelling reaches the database as a cancel request.
+    /// The timeout is a dispatch timer that cancels the task (cheaper per call than racing a
+    /// sleeping child task); a call it stopped answers with the timeout message.
     private func run(_ tool: any AnalystTool, _ arguments: [String: Value]?, context: ToolContext,
                      requestID: String) async -> ToolReply {
-        let timeout = self.timeout
-        let work = Task { () -> ToolReply in
-            await withTaskGroup(of: ToolReply?.self) { group in
-                group.addTask { await tool.call(arguments, context: context) }
-                group.addTask {
-                    do { try await Task.sleep(for: timeout) } catch { return nil }
-                    return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(timeout)); the query was cancelled")
-                }
-                var reply: ToolReply?
-                for await candidate in group {
-                    if let candidate { reply = candidate; break }
-                }
-                group.cancelAll()
-                return reply ?? tool.failure("\(tool.name): the request was cancelled")
-            }
+        let work = Task { await tool.call(arguments, context: context) }
+        let timedOut = Flag()
+        let timer = DispatchWorkItem {
+            timedOut.set()
+            work.cancel()
         }
-        await inFlight.attach(requestID) { work.cancel() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.interval(timeout), execute: timer)
+        inFlight.attach(requestID) { work.cancel() }
         let reply = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
-        await inFlight.detach(requestID)
+        timer.cancel()
+        inFlight.detach(requestID)
+        if timedOut.isSet {
+            return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(timeout)); the query was cancelled")
+        }
         return reply
+    }
+
+    private final class Flag: Sendable {
+        private let value = Atomic(false)
+        func set() { value.store(true, ordering: .sequentiallyConsistent) }
+        var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+    }
+
+    static func interval(_ duration: Duration) -> DispatchTimeInterval {
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !nanoseconds.overflow, nanoseconds.partialValue < Int64(Int.max) - 1_000_000_000 else { return .never }
+        return .nanoseconds(Int(nanoseconds.partialValue + attoseconds / 1_000_000_000))
     }
 
     private func principal(from http: MCP.HTTPRequest?) -> Principal? {
