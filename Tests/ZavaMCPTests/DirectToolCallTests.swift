@@ -12,17 +12,39 @@ struct DirectToolCallParsingTests {
     func plainShape() throws {
         let call = try #require(Self.parse(#"""
             {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"execute_sales_query",
-             "arguments":{"q":"SELECT 1","n":20,"d":2.5,"b":true,"z":null,"l":["a",1],"o":{"k":"v"}}}}
+             "arguments":{"q":"SELECT 1","n":20,"b":true,"z":null,"l":["a",1],"o":{"k":"v"}}}}
             """#))
         #expect(call.id == .number(7))
         #expect(call.name == "execute_sales_query")
-        #expect(call.arguments == ["q": .string("SELECT 1"), "n": .int(20), "d": .double(2.5), "b": .bool(true), "z": .null,
+        #expect(call.arguments == ["q": .string("SELECT 1"), "n": .int(20), "b": .bool(true), "z": .null,
                                    "l": .array([.string("a"), .int(1)]), "o": .object(["k": .string("v")])])
-        // The SDK's own decoding of the same values, for the types that matter to the tools.
-        let sdk = try JSONDecoder().decode([String: Value].self, from: Data(#"{"n":20,"d":2.5,"b":true,"f":20.0}"#.utf8))
-        let ours = try JSONDecoder().decode([String: PlainValue].self, from: Data(#"{"n":20,"d":2.5,"b":true,"f":20.0}"#.utf8))
-        #expect(ours.mapValues(\.value) == sdk)
+        #expect(Self.parse(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":null}}"#)?.arguments == nil)
         #expect(Self.parse(#"{"jsonrpc":"2.0","id":"a-1","method":"tools/call","params":{"name":"whoami"}}"#)?.id == .string("a-1"))
+    }
+
+    @Test("values read as the SDK reads them: escapes, surrogate pairs, UTF-8, integers")
+    func sameValuesAsTheSDK() throws {
+        let documents = [
+            #"{"s":"plain","e":"q\"b\\s\/n\nt\tr\rb\bf\f","u":"\u00e9\u65e5\ud83d\ude80","raw":"é 日本 🚀","z":"\u0000"}"#,
+            #"{"i":0,"n":-12,"big":9223372036854775807,"small":-9223372036854775808,"t":true,"f":false,"x":null}"#,
+            #" { "a" : [ 1 , "two" , [ ] , { } , { "k" : [ null ] } ] , "o" : { "p" : { "q" : "r" } } } "#,
+        ]
+        for document in documents {
+            let sdk = try JSONDecoder().decode([String: Value].self, from: Data(document.utf8))
+            let ours = Data(document.utf8).withUnsafeBytes(PlainJSON.parse)?.sdkValue
+            #expect(ours == .object(sdk), "\(document)")
+        }
+        let leftToTheSDK = [
+            #"{"d":2.5}"#, #"{"d":1e3}"#, #"{"d":20.0}"#, #"{"n":9223372036854775808}"#, #"{"n":01}"#, #"{"n":-}"#,
+            #"{"a":1,"a":2}"#, #"{"s":"\ud83d"}"#, #"{"s":"\udc00x"}"#, "{\"s\":\"tab\there\"}", #"{"s":"\x"}"#,
+            #"{"a":1,}"#, #"{"a":[1,]}"#, #"{"a":1} x"#, #"{"a":tru}"#, #"{'a':1}"#,
+            String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
+        ]
+        for document in leftToTheSDK {
+            #expect(Data(document.utf8).withUnsafeBytes(PlainJSON.parse) == nil, "\(document)")
+        }
+        let invalidUTF8 = Data([0x7B, 0x22, 0x73, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D])  // {"s":"\xFF"}
+        #expect(invalidUTF8.withUnsafeBytes(PlainJSON.parse) == nil)
     }
 
     @Test("anything unusual is left to the SDK")
@@ -115,6 +137,7 @@ struct DirectToolCallEquivalenceTests {
         ["name": "query", "body": call(1, "execute_sales_query", ["postgresql_query": "SELECT count(*) AS n, 'a/b' AS s FROM retail.orders"])],
         ["name": "string id", "body": ["jsonrpc": "2.0", "id": "q-1", "method": "tools/call",
                                        "params": ["name": "execute_sales_query", "arguments": ["postgresql_query": "SELECT 1 AS one"]]]],
+        ["name": "unicode", "body": call(14, "execute_sales_query", ["postgresql_query": "SELECT E'é 日本 🚀\\n\"q\" \\\\ /' AS s"])],
         ["name": "sql error", "body": call(2, "execute_sales_query", ["postgresql_query": "SELECT nope FROM retail.orders"])],
         ["name": "wrong type", "body": call(3, "execute_sales_query", ["postgresql_query": 42])],
         ["name": "unknown parameter", "body": call(4, "execute_sales_query", ["postgresql_query": "SELECT 1", "as_user": "headoffice"])],
@@ -131,7 +154,7 @@ struct DirectToolCallEquivalenceTests {
         ["name": "no params", "body": ["jsonrpc": "2.0", "id": 13, "method": "tools/call"]],
     ] }
     /// Cases the direct path answers (the rest must reach the SDK on both servers).
-    static let direct: Set<String> = ["query", "string id", "sql error", "wrong type", "unknown parameter", "missing parameter",
+    static let direct: Set<String> = ["query", "string id", "unicode", "sql error", "wrong type", "unknown parameter", "missing parameter",
                                       "unknown tool", "whoami", "schemas", "no search"]
 
     /// The JSON-RPC message of a JSON body or of the SSE event carrying it.

@@ -2,25 +2,43 @@ import Foundation
 import MCP
 import ZavaCore
 
-/// A `tools/call` request read with plain `Codable` types instead of the SDK's `Value`
-/// decoding, which runs a regular expression over every string (swift-sdk 0.12.1 checks each
-/// one for a `data:` URL) and decodes each message three times on its way to the handler.
+/// A `tools/call` request read with `PlainJSON` instead of the SDK's `Value` decoding, which
+/// runs a regular expression over every string (swift-sdk 0.12.1 checks each one for a `data:`
+/// URL) and decodes each message three times on its way to the handler.
 ///
 /// Only the exact shape this endpoint needs is accepted: `jsonrpc: "2.0"`, an integer or string
 /// `id`, `method: "tools/call"`, and `params` with `name` and optional object `arguments`, no
-/// other keys anywhere at the top two levels, and no string that starts with `data:` (which the
-/// SDK would turn into binary data). Anything else is nil and goes to the SDK unchanged, so
-/// every unusual request keeps the SDK's own answer.
+/// other keys at the top two levels, and no string that starts with `data:` (which the SDK
+/// would turn into binary data). Anything else is nil and goes to the SDK unchanged, so every
+/// unusual request keeps the SDK's own answer.
 struct DirectToolCall: Sendable, Equatable {
     var id: MCP.ID
     var name: String
     var arguments: [String: Value]?
 
+    private static let topKeys: Set<String> = ["jsonrpc", "id", "method", "params"]
+    private static let paramKeys: Set<String> = ["name", "arguments"]
+
     init?(body: Data) {
-        guard let wire = try? JSONDecoder().decode(Wire.self, from: body) else { return nil }
-        id = wire.id
-        name = wire.params.name
-        arguments = wire.params.arguments?.mapValues(\.value)
+        guard case .object(let top)? = body.withUnsafeBytes(PlainJSON.parse), top.keys.allSatisfy(Self.topKeys.contains),
+              top["jsonrpc"] == .string("2.0"), top["method"] == .string(CallTool.name),
+              case .object(let params)? = top["params"], params.keys.allSatisfy(Self.paramKeys.contains),
+              case .string(let name)? = params["name"], !name.hasPrefix("data:") else { return nil }
+        switch top["id"] {
+        case .string(let text)?: id = .string(text)
+        case .int(let number)?: id = .number(number)
+        default: return nil
+        }
+        switch params["arguments"] {
+        case nil, .null?:
+            arguments = nil
+        case .object(let members)?:
+            guard case .object(let values)? = PlainJSON.Node.object(members).sdkValue else { return nil }
+            arguments = values
+        default:
+            return nil
+        }
+        self.name = name
     }
 
     /// What `JSONRPCEnvelope` would have read from the same body.
@@ -70,51 +88,6 @@ struct DirectToolCall: Sendable, Equatable {
         case .string(let value): JSONString.quote(value)
         }
     }
-
-    private struct Wire: Decodable {
-        let id: MCP.ID
-        let params: Params
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Key.self)
-            try Key.only(["jsonrpc", "id", "method", "params"], in: container)
-            guard try container.decode(String.self, forKey: "method") == CallTool.name,
-                  try container.decode(String.self, forKey: "jsonrpc") == "2.0" else { throw Refused() }
-            if let text = try? container.decode(String.self, forKey: "id") {
-                id = .string(text)
-            } else {
-                id = .number(try container.decode(Int.self, forKey: "id"))
-            }
-            params = try container.decode(Params.self, forKey: "params")
-        }
-    }
-
-    private struct Params: Decodable {
-        let name: String
-        let arguments: [String: PlainValue]?
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Key.self)
-            try Key.only(["name", "arguments"], in: container)
-            name = try container.decode(String.self, forKey: "name")
-            guard !name.hasPrefix("data:") else { throw Refused() }
-            arguments = try container.decodeIfPresent([String: PlainValue].self, forKey: "arguments")
-        }
-    }
-
-    private struct Key: CodingKey, ExpressibleByStringLiteral {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init(stringLiteral value: String) { stringValue = value }
-        init?(intValue: Int) { nil }
-
-        static func only(_ names: Set<String>, in container: KeyedDecodingContainer<Key>) throws {
-            guard container.allKeys.allSatisfy({ names.contains($0.stringValue) }) else { throw Refused() }
-        }
-    }
-
-    private struct Refused: Error {}
 }
 
 /// JSON string literals exactly as Foundation's `JSONEncoder` writes them with
@@ -141,39 +114,5 @@ enum JSONText {
             }
         }
         out.append(UInt8(ascii: "\""))
-    }
-}
-
-/// A JSON value decoded with the same attempts as the SDK's `Value` (bool before int before
-/// double, then array, object), so numbers and booleans come out identically - but strings
-/// stay strings. A string the SDK would read as a `data:` URL is refused instead, so that call
-/// takes the SDK path and gets exactly the SDK's behaviour.
-struct PlainValue: Decodable, Sendable {
-    let value: Value
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        // Strings first: only a JSON string decodes as one, so trying it before the numbers
-        // changes no outcome and spares the common case three failed attempts.
-        if let string = try? container.decode(String.self) {
-            guard !string.hasPrefix("data:") else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "data: strings take the SDK path")
-            }
-            value = .string(string)
-        } else if container.decodeNil() {
-            value = .null
-        } else if let bool = try? container.decode(Bool.self) {
-            value = .bool(bool)
-        } else if let int = try? container.decode(Int.self) {
-            value = .int(int)
-        } else if let double = try? container.decode(Double.self) {
-            value = .double(double)
-        } else if let array = try? container.decode([PlainValue].self) {
-            value = .array(array.map(\.value))
-        } else if let object = try? container.decode([String: PlainValue].self) {
-            value = .object(object.mapValues(\.value))
-        } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
-        }
     }
 }
