@@ -368,17 +368,22 @@ def main():
         print(f"# zava MCP endpoint vs pgbench, {args.seconds} s per figure, query: {QUERY.format(id='<random>')}")
         print(f"# machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; server: {args.zava}; "
               f"load generator: {args.client}")
-        for mode in args.modes.split(","):
-            port = free_port()
-            env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
-            command = [args.zava, "--serve", "--no-repl", "--port", str(port)]
-            command += ["--stateless"] if mode.startswith("stateless") else []
-            command += ["--sdk-tool-calls"] if mode.endswith("-sdk") else []
-            server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-            try:
+        # Every server starts first and idles while the others run; each client count then runs
+        # every mode and pgbench back to back, so all of one row share the machine's load of the moment.
+        servers = {}
+        try:
+            for mode in args.modes.split(","):
+                port = free_port()
+                env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
+                command = [args.zava, "--serve", "--no-repl", "--port", str(port)]
+                command += ["--stateless"] if mode.startswith("stateless") else []
+                command += ["--sdk-tool-calls"] if mode.endswith("-sdk") else []
+                servers[mode] = (port, subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
+                                                        stdin=subprocess.DEVNULL))
                 wait_healthy(port)
-                print(f"# {mode}: server pid {server.pid}, RSS at start {rss(server.pid)[0]}")
-                for clients in levels:
+                print(f"# {mode}: server pid {servers[mode][1].pid}, RSS at start {rss(servers[mode][1].pid)[0]}")
+            for clients in levels:
+                for mode, (port, server) in servers.items():
                     if args.client == "lean":
                         load = LeanLoad("127.0.0.1", port, clients, max_id)
                         meter = CPUMeter(server.pid)
@@ -390,18 +395,16 @@ def main():
                     now, peak = rss(server.pid)
                     print(f"mcp {mode:13s} c={clients:<3d} {throughput:8.0f} calls/s   p50 {percentile(latencies, .5):6.2f} ms"
                           f"   p99 {percentile(latencies, .99):6.2f} ms   errors {len(errors)}   RSS {now} (peak {peak})"
-                          f"   CPU ms/call: client {client_ms:.3f}, server {server_ms:.3f}, postgres {pg_ms:.3f}")
-            finally:
+                          f"   CPU ms/call: client {client_ms:.3f}, server {server_ms:.3f}, postgres {pg_ms:.3f}", flush=True)
+                if not args.no_pgbench:
+                    print(f"pgbench wrapped       c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, wrapped, False)}"
+                          f"   (zava's exact per-call protocol)", flush=True)
+                    print(f"pgbench bare          c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, bare, True)}"
+                          f"   (the query alone)", flush=True)
+        finally:
+            for _, server in servers.values():
                 server.terminate()
                 server.wait(timeout=60)
-        if args.no_pgbench:
-            return
-        for clients in levels:
-            print(f"pgbench wrapped       c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, wrapped, False)}"
-                  f"   (zava's exact per-call protocol)")
-            print(f"pgbench bare          c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, bare, True)}"
-                  f"   (the query alone)")
-
 
 if __name__ == "__main__":
     main()

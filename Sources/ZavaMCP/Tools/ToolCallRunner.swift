@@ -63,16 +63,20 @@ struct ToolCallRunner: Sendable {
     /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
     /// or its disconnection can cancel it; cancelling reaches the database as a cancel request.
     /// The timeout is a dispatch timer that cancels the task (cheaper per call than racing a
-    /// sleeping child task); a call it stopped answers with the timeout message.
+    /// sleeping child task in a task group); a call it stopped answers with the timeout message.
     private func run(_ tool: any AnalystTool, _ arguments: [String: Value]?, context: ToolContext,
                      requestID: String) async -> ToolReply {
         let work = Task { await tool.call(arguments, context: context) }
         let timedOut = Flag()
-        let timer = DispatchWorkItem {
+        // A timer source, not `asyncAfter`: a cancelled work item stays queued (with the task it
+        // holds) until its deadline, which at thousands of calls a second is a lot of memory.
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.setEventHandler {
             timedOut.set()
             work.cancel()
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + Self.interval(timeout), execute: timer)
+        timer.schedule(deadline: .now() + Self.interval(timeout))
+        timer.activate()
         inFlight.attach(requestID) { work.cancel() }
         let reply = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         timer.cancel()
