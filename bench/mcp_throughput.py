@@ -4,13 +4,14 @@
     python3 bench/mcp_throughput.py [--zava .build/release/zava] [--seconds 10] [--clients 1,8,32]
                                     [--client lean|asyncio] [--modes stateful,stateless,stateful-sdk]
 
-Starts `zava --serve --no-repl` (stateful, then --stateless) on a free port over the embedded
-cluster (`zava db init` first), and for each client count runs that many clients, each on its
-own keep-alive connection and MCP session, calling execute_sales_query with a primary-key point
-query on retail.orders (random order_id) as the Seattle identity for the given time. Then pgbench
+Starts one `zava --serve --no-repl` per mode on free ports over the embedded cluster (`zava db
+init` first). For each client count, each mode in turn gets that many clients, each on its own
+keep-alive connection and MCP session, calling execute_sales_query with a primary-key point query
+on retail.orders (random order_id) as the Seattle identity for the given time; right after, pgbench
 runs the same statement with the same client count, twice: wrapped exactly as zava's data layer
 sends it (one pipelined round trip: BEGIN READ ONLY, SET LOCAL identity and statement_timeout,
-the query, ROLLBACK, DISCARD ALL), and bare (the query alone, identity set per connection).
+the query, ROLLBACK, DISCARD ALL), and bare (the query alone, identity set per connection). So the
+figures of one client count ran back to back, under the same load from the rest of the machine.
 
 Prints one line per figure: calls/s, p50 and p99 latency in ms, errors, the server's RSS
 (VmRSS after the run, VmHWM peak), and where the CPU went: milliseconds of CPU per call in the

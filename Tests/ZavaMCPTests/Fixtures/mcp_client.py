@@ -173,12 +173,13 @@ async def scenario_cancel(url: str, spec: dict) -> dict:
         follow = await open_raw_session(http, url, headers)
         call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
                 "params": {"name": "execute_sales_query", "arguments": {"postgresql_query": spec["sql"]}}}
+        started = time.monotonic()
         pending = asyncio.create_task(http.post(url, headers=follow, content=json.dumps(call)))
         await asyncio.sleep(spec.get("after", 0.5))
         cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7, "reason": "test"}}
         await http.post(url, headers=follow, content=json.dumps(cancel))
         response = await pending
-        return {"raw": [{"name": "call", "status": response.status_code,
+        return {"raw": [{"name": "call", "status": response.status_code, "seconds": time.monotonic() - started,
                          "headers": {k.lower(): v for k, v in response.headers.items()}, "body": response.text}]}
 
 

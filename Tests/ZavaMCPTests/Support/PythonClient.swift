@@ -111,6 +111,8 @@ struct RawResult: Decodable {
     let headers: [String: String]?
     let body: String?
     let error: String?
+    /// How long the request took, where the scenario measures it.
+    var seconds: Double? = nil
 }
 
 struct ConcurrentReport: Decodable {
