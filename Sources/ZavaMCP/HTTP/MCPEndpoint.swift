@@ -46,8 +46,8 @@ struct MCPEndpoint: Sendable {
                                       reason: .bodySize), id: nil, method: method, requestID: requestID)
             }
         }
-        // A well-formed tools/call is read once, with plain Codable types; any other body gets
-        // the envelope reading (and, later, the SDK's).
+        // A well-formed tools/call is read once, by PlainJSON; any other body gets the
+        // envelope reading (and, later, the SDK's).
         let direct = configuration.directToolCalls ? body.flatMap(DirectToolCall.init(body:)) : nil
         let envelope = direct?.envelope ?? body.flatMap(JSONRPCEnvelope.init(body:))
 
@@ -98,7 +98,7 @@ struct MCPEndpoint: Sendable {
                         channel: any Channel) async -> Response {
         let session = headers[HTTPHeaderName.sessionID]
         inFlight.begin(requestID, channel: channel,
-                             rpcKey: session.map { Self.rpcKey(session: $0, id: DirectToolCall.fragment(call.id)) })
+                       rpcKey: session.map { Self.rpcKey(session: $0, id: DirectToolCall.fragment(call.id)) })
         let outcome: Result<CallTool.Result, MCPError>
         do throws(MCPError) {
             outcome = .success(try await runner.call(call.name, arguments: call.arguments, principal: principal, requestID: requestID))
