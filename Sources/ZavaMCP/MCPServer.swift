@@ -69,7 +69,7 @@ public final class MCPServer: Service, Sendable {
         self.startupNotes = notes
         self.endpoint = MCPEndpoint(configuration: configuration, listening: listening,
                                     authenticator: RequestAuthenticator(mode: mode, directory: directory), host: host,
-                                    inFlight: inFlight, metrics: metrics, logger: logger)
+                                    runner: runner, inFlight: inFlight, metrics: metrics, logger: logger)
     }
 
     /// The port actually bound, once the server listens (useful with port 0).
@@ -81,7 +81,7 @@ public final class MCPServer: Service, Sendable {
     /// Point-in-time figures for status displays.
     public func status() async -> MCPServerStatus {
         MCPServerStatus(url: listening.port.map(configuration.endpointURL(port:)), sessions: await host.sessionCount,
-                        inFlight: await inFlight.count, pool: await database.pool.statistics)
+                        inFlight: inFlight.count, pool: await database.pool.statistics, counters: metrics.counters)
     }
 
     public func run() async throws {
@@ -89,7 +89,7 @@ public final class MCPServer: Service, Sendable {
         let application = Application(
             router: makeRouter(),
             server: .http1(configuration: .init(additionalChannelHandlers: [ClientGoneHandler { connection in
-                Task { await inFlight.connectionClosed(connection) }
+                inFlight.connectionClosed(connection)
             }])),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: nil),
@@ -117,7 +117,7 @@ public final class MCPServer: Service, Sendable {
                     // flight finish; then the sessions close, ending their open streams, so the
                     // server's connections can drain and `application.run()` returns.
                     guard (try? await gracefulShutdown()) != nil else { return }
-                    let pending = await inFlight.count
+                    let pending = inFlight.count
                     logger.info("MCP endpoint shutting down", metadata: ["in_flight": "\(pending)"])
                     await inFlight.waitUntilIdle(limit: configuration.requestTimeout + .seconds(5))
                     // A moment for clients to take in their last answers before their session
@@ -152,7 +152,7 @@ public final class MCPServer: Service, Sendable {
                             body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
         router.get("/metrics") { [database, host, inFlight] _, _ -> Response in
-            metrics.observe(pool: await database.pool.statistics, sessions: await host.sessionCount, inFlight: await inFlight.count)
+            metrics.observe(pool: await database.pool.statistics, sessions: await host.sessionCount, inFlight: inFlight.count)
             metrics.httpRequest(route: "metrics", method: "GET", status: 200)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
@@ -174,9 +174,15 @@ public struct MCPServerStatus: Sendable, CustomStringConvertible {
     public var sessions: Int
     public var inFlight: Int
     public var pool: ConnectionPool.Statistics
+    public var counters = MCPServerCounters()
 
     public var description: String {
-        "MCP endpoint \(url ?? "(not listening)"): \(sessions) session\(sessions == 1 ? "" : "s"), \(inFlight) request\(inFlight == 1 ? "" : "s") in flight; "
-            + "pool \(pool.inUse)/\(pool.size) in use, \(pool.open) open, \(pool.waiting) waiting"
+        let calls = counters.toolCalls.sorted { $0.key < $1.key }.map { name, count in
+            "\(name) \(count.calls)" + (count.errors > 0 ? " (\(count.errors) failed)" : "")
+        }
+        return "MCP endpoint \(url ?? "(not listening)"): \(sessions) session\(sessions == 1 ? "" : "s"), \(inFlight) request\(inFlight == 1 ? "" : "s") in flight; "
+            + "pool \(pool.inUse)/\(pool.size) in use, \(pool.open) open, \(pool.waiting) waiting\n"
+            + "since start: \(counters.requests) request\(counters.requests == 1 ? "" : "s"), \(counters.errors) refused or failed; "
+            + "tool calls: " + (calls.isEmpty ? "none" : calls.joined(separator: ", "))
     }
 }

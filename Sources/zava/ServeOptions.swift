@@ -41,8 +41,11 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("request-timeout"), help: "Seconds a tool call may run before it is cancelled.")
     var requestTimeout = 60.0
 
+    @Flag(name: .customLong("sdk-tool-calls"), help: ArgumentHelp("Answer every tools/call through the MCP SDK server, without the direct path (for comparisons).", visibility: .hidden))
+    var sdkToolCalls = false
+
     func validate() throws {
-        let serveOnly = [host != nil, port != nil, path != nil, stateless, noREPL, defaultProfile != nil, tokens != nil,
+        let serveOnly = [host != nil, port != nil, path != nil, stateless, noREPL, defaultProfile != nil, tokens != nil, sdkToolCalls,
                          !allowedOrigins.isEmpty, !allowedHosts.isEmpty]
         if !serve, serveOnly.contains(true) {
             throw ValidationError("the endpoint options need --serve")
@@ -55,6 +58,6 @@ struct ServeOptions: ParsableArguments {
             host: host ?? settings.serverHost, port: port ?? settings.serverPort, path: path ?? settings.mcpPath,
             stateless: stateless, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins, maxBodyBytes: maxBodyBytes,
             requestTimeout: .milliseconds(Int(requestTimeout * 1000)), defaultProfile: defaultProfile,
-            tokensFile: tokens.map { URL(fileURLWithPath: $0) })
+            tokensFile: tokens.map { URL(fileURLWithPath: $0) }, directToolCalls: !sdkToolCalls)
     }
 }

@@ -107,8 +107,7 @@ struct HostileClientTests {
         }
         let running1 = await eventually(within: .seconds(20)) { await database.pool.statistics.inUse == 1 }
         #expect(running1, "the slow query started")
-        let report = try await client.value
-        #expect(report.status == 200)
+        _ = try await client.value
         let released = await eventually(within: .seconds(2)) { await database.pool.statistics.inUse == 0 }
         #expect(released, "the connection came back without waiting for pg_sleep(5)")
         #expect(ContinuousClock.now - started < .seconds(20))

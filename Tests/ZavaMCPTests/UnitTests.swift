@@ -111,21 +111,21 @@ struct InFlightRequestsTests {
     func leavesDuringCall() async {
         let requests = InFlightRequests()
         let cancelled = Flag()
-        await requests.begin("a", connection: connection)
-        await requests.attach("a") { cancelled.set() }
-        #expect(await requests.count == 1)
-        await requests.connectionClosed(connection)
+        requests.begin("a", connection: connection)
+        requests.attach("a") { cancelled.set() }
+        #expect(requests.count == 1)
+        requests.connectionClosed(connection)
         #expect(cancelled.isSet)
-        #expect(await requests.count == 0)
+        #expect(requests.count == 0)
     }
 
     @Test("a client that leaves before its call starts: the call is cancelled when it starts")
     func leavesBeforeCall() async {
         let requests = InFlightRequests()
         let cancelled = Flag()
-        await requests.begin("b", connection: connection)
-        await requests.connectionClosed(connection)
-        await requests.attach("b") { cancelled.set() }
+        requests.begin("b", connection: connection)
+        requests.connectionClosed(connection)
+        requests.attach("b") { cancelled.set() }
         #expect(cancelled.isSet)
     }
 
@@ -133,15 +133,15 @@ struct InFlightRequestsTests {
     func waitsForIdle() async {
         let requests = InFlightRequests()
         let cancelled = Flag()
-        await requests.begin("c", connection: ObjectIdentifier(otherObject))
-        await requests.attach("c") { cancelled.set() }
-        await requests.connectionClosed(connection)
+        requests.begin("c", connection: ObjectIdentifier(otherObject))
+        requests.attach("c") { cancelled.set() }
+        requests.connectionClosed(connection)
         #expect(!cancelled.isSet)
         let waiter = Task { await requests.waitUntilIdle(limit: .seconds(30)) }
-        await requests.end("c")
+        requests.end("c")
         await waiter.value
         let started = ContinuousClock.now
-        await requests.begin("d", connection: nil)
+        requests.begin("d", connection: nil)
         await requests.waitUntilIdle(limit: .milliseconds(100))
         #expect(ContinuousClock.now - started < .seconds(5))
     }

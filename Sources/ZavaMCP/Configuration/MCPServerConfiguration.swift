@@ -33,11 +33,16 @@ public struct MCPServerConfiguration: Sendable, Equatable {
     public var sessionIdleTimeout: Duration
     /// Upper bound on open stateful sessions; beyond it new sessions get 503.
     public var maxSessions: Int
+    /// Answer well-formed `tools/call` POSTs directly (`DirectToolCall`) instead of through the
+    /// SDK server: same checks, same tool code, same JSON-RPC answer, as `application/json`.
+    /// Off, every request takes the SDK path (for comparisons and tests).
+    public var directToolCalls: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8000, path: String = "/mcp", stateless: Bool = false,
                 allowedHosts: [String] = [], allowedOrigins: [String] = [], maxBodyBytes: Int = 1 << 20,
                 requestTimeout: Duration = .seconds(60), rowCap: Int? = nil, defaultProfile: String? = nil,
-                tokensFile: URL? = nil, sessionIdleTimeout: Duration = .seconds(30 * 60), maxSessions: Int = 1_000) {
+                tokensFile: URL? = nil, sessionIdleTimeout: Duration = .seconds(30 * 60), maxSessions: Int = 1_000,
+                directToolCalls: Bool = true) {
         self.host = host
         self.port = port
         self.path = path.hasPrefix("/") ? path : "/" + path
@@ -51,6 +56,7 @@ public struct MCPServerConfiguration: Sendable, Equatable {
         self.tokensFile = tokensFile
         self.sessionIdleTimeout = sessionIdleTimeout
         self.maxSessions = maxSessions
+        self.directToolCalls = directToolCalls
     }
 
     /// Rejects combinations that cannot be served safely, before anything binds.

@@ -1,87 +1,138 @@
 import NIOCore
+import Synchronization
 
 /// The MCP POST requests being answered: what graceful shutdown waits for, and how a tool call
 /// learns that its client has gone (its connection closed) so the SQL is cancelled at once
 /// instead of holding a pooled connection for nothing.
-actor InFlightRequests {
+///
+/// A lock rather than an actor: every tool call touches it four times, and an actor hop each
+/// time cost more than the bookkeeping. Callbacks (cancels, waiters) run outside the lock.
+final class InFlightRequests: Sendable {
     private struct Entry {
         var connection: ObjectIdentifier?
         var cancel: (@Sendable () -> Void)?
+        /// Session and JSON-RPC id of a directly answered call, for `notifications/cancelled`.
+        var rpcKey: String?
     }
 
-    private var entries: [String: Entry] = [:]
-    /// Requests whose client left before their tool call began: cancelled as soon as it does.
-    private var abandoned: Set<String> = []
-    private var watchedConnections: Set<ObjectIdentifier> = []
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Requests whose client left before their tool call began: cancelled as soon as it does.
+        var abandoned: Set<String> = []
+        var watchedConnections: Set<ObjectIdentifier> = []
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    var count: Int { entries.count }
+        /// Removes a request; the waiters to resume if none is left.
+        mutating func end(_ id: String) -> [CheckedContinuation<Void, Never>] {
+            entries[id] = nil
+            guard entries.isEmpty else { return [] }
+            defer { idleWaiters.removeAll() }
+            return idleWaiters
+        }
+    }
+
+    private let state = Mutex(State())
+
+    var count: Int { state.withLock { $0.entries.count } }
 
     /// Starts tracking a request. The first request on a connection also starts watching it:
     /// one close callback per connection, not per request.
-    func begin(_ id: String, channel: (any Channel)?) {
+    func begin(_ id: String, channel: (any Channel)?, rpcKey: String? = nil) {
         let key = channel.map(ObjectIdentifier.init)
-        if let channel, let key, watchedConnections.insert(key).inserted {
-            channel.closeFuture.whenComplete { _ in
-                Task { await self.connectionClosed(key) }
-            }
+        let watch = state.withLock { state in
+            state.entries[id] = Entry(connection: key, rpcKey: rpcKey)
+            return key.map { state.watchedConnections.insert($0).inserted } ?? false
         }
-        begin(id, connection: key)
+        if watch, let channel, let key {
+            channel.closeFuture.whenComplete { [self] _ in connectionClosed(key) }
+        }
     }
 
-    func begin(_ id: String, connection: ObjectIdentifier?) {
-        entries[id] = Entry(connection: connection)
+    func begin(_ id: String, connection: ObjectIdentifier?, rpcKey: String? = nil) {
+        state.withLock { $0.entries[id] = Entry(connection: connection, rpcKey: rpcKey) }
     }
 
     func end(_ id: String) {
-        entries[id] = nil
-        if entries.isEmpty {
-            for waiter in idleWaiters { waiter.resume() }
-            idleWaiters.removeAll()
-        }
+        for waiter in state.withLock({ $0.end(id) }) { waiter.resume() }
     }
 
     /// Registers how to stop the work for request `id`. Runs `cancel` at once if the client
     /// already went away.
     func attach(_ id: String, cancel: @escaping @Sendable () -> Void) {
-        if abandoned.remove(id) != nil { cancel(); return }
-        entries[id]?.cancel = cancel
+        let gone = state.withLock { state in
+            if state.abandoned.remove(id) != nil { return true }
+            state.entries[id]?.cancel = cancel
+            return false
+        }
+        if gone { cancel() }
     }
 
     func detach(_ id: String) {
-        abandoned.remove(id)
-        entries[id]?.cancel = nil
+        state.withLock { state in
+            state.abandoned.remove(id)
+            state.entries[id]?.cancel = nil
+        }
+    }
+
+    /// The client's `notifications/cancelled` for a call answered directly (the SDK server
+    /// cancels the calls it runs itself): its work stops, its answer is still sent.
+    func cancel(rpcKey: String) {
+        let cancels = state.withLock { state -> [@Sendable () -> Void] in
+            var found: [@Sendable () -> Void] = []
+            for (id, entry) in state.entries where entry.rpcKey == rpcKey {
+                if let cancel = entry.cancel { found.append(cancel) } else { state.abandoned.insert(id) }
+            }
+            return found
+        }
+        for cancel in cancels { cancel() }
     }
 
     /// Cancels the work of every request still open on a connection that closed (or whose
     /// client stopped sending: see `ClientGoneHandler`), and stops waiting for them: nobody
     /// will read their answers, and an answer that never starts streaming never ends either.
     func connectionClosed(_ connection: ObjectIdentifier) {
-        watchedConnections.remove(connection)
-        for (id, entry) in entries where entry.connection == connection {
-            if let cancel = entry.cancel {
-                cancel()
-            } else {
-                if abandoned.count >= 10_000 { abandoned.removeAll() }  // ids of calls that never came
-                abandoned.insert(id)
+        let (cancels, waiters) = state.withLock { state -> ([@Sendable () -> Void], [CheckedContinuation<Void, Never>]) in
+            state.watchedConnections.remove(connection)
+            var cancels: [@Sendable () -> Void] = []
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            for (id, entry) in state.entries where entry.connection == connection {
+                if let cancel = entry.cancel {
+                    cancels.append(cancel)
+                } else {
+                    if state.abandoned.count >= 10_000 { state.abandoned.removeAll() }  // ids of calls that never came
+                    state.abandoned.insert(id)
+                }
+                waiters += state.end(id)
             }
-            end(id)
+            return (cancels, waiters)
         }
+        for cancel in cancels { cancel() }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Returns once no request is in flight, or after `limit`, whichever comes first.
     func waitUntilIdle(limit: Duration) async {
-        guard !entries.isEmpty else { return }
+        guard count > 0 else { return }
         let timer = Task {
             try await Task.sleep(for: limit)
             self.releaseWaiters()
         }
-        await withCheckedContinuation { idleWaiters.append($0) }
+        await withCheckedContinuation { continuation in
+            let idle = state.withLock { state in
+                if state.entries.isEmpty { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
         timer.cancel()
     }
 
     private func releaseWaiters() {
-        for waiter in idleWaiters { waiter.resume() }
-        idleWaiters.removeAll()
+        let waiters = state.withLock { state in
+            defer { state.idleWaiters.removeAll() }
+            return state.idleWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }

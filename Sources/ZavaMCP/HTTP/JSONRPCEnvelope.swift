@@ -26,22 +26,35 @@ struct JSONRPCEnvelope: Sendable, Equatable {
     var method: String?
     var id: ID?
     var toolName: String?
+    /// `params.requestId` of a `notifications/cancelled`.
+    var cancelledID: ID?
 
     var isInitialize: Bool { method == "initialize" }
     /// A request expects an answer; notifications and client responses do not.
     var isRequest: Bool { method != nil && id != nil }
 
+    init(method: String?, id: ID?, toolName: String? = nil) {
+        self.method = method
+        self.id = id
+        self.toolName = toolName
+    }
+
     /// nil when the body is not a JSON object (the transport then answers with a parse error).
     init?(body: Data) {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
         method = object["method"] as? String
-        if let text = object["id"] as? String {
-            id = .string(text)
-        } else if let number = object["id"] as? NSNumber, Double(number.intValue) == number.doubleValue {
-            id = .number(number.intValue)
-        }
+        id = Self.id(object["id"])
         if method == "tools/call", let params = object["params"] as? [String: Any] {
             toolName = params["name"] as? String
         }
+        if method == "notifications/cancelled", let params = object["params"] as? [String: Any] {
+            cancelledID = Self.id(params["requestId"])
+        }
+    }
+
+    private static func id(_ value: Any?) -> ID? {
+        if let text = value as? String { return .string(text) }
+        if let number = value as? NSNumber, Double(number.intValue) == number.doubleValue { return .number(number.intValue) }
+        return nil
     }
 }

@@ -7,11 +7,17 @@ import NIOCore
 /// The HTTP side of the MCP route, in the order the checks matter:
 /// Host and Origin (DNS rebinding), body size, identity, then the SDK transport.
 /// Nothing reaches MCP - let alone the database - before all of them passed.
+///
+/// A well-formed `tools/call` whose session and headers the transport would accept is then
+/// answered directly (`DirectToolCall`): the same `ToolCallRunner` runs it, the answer is the
+/// JSON-RPC message the SDK server would have sent, as `application/json` rather than an SSE
+/// event. That skips the SDK's repeated `Value` decoding, which cost more CPU than the call.
 struct MCPEndpoint: Sendable {
     let configuration: MCPServerConfiguration
     let listening: ListeningState
     let authenticator: RequestAuthenticator
     let host: any TransportHost
+    let runner: ToolCallRunner
     let inFlight: InFlightRequests
     let metrics: ServerMetrics
     let logger: Logger
@@ -40,7 +46,10 @@ struct MCPEndpoint: Sendable {
                                       reason: .bodySize), id: nil, method: method, requestID: requestID)
             }
         }
-        let envelope = body.flatMap(JSONRPCEnvelope.init(body:))
+        // A well-formed tools/call is read once, by PlainJSON; any other body gets the
+        // envelope reading (and, later, the SDK's).
+        let direct = configuration.directToolCalls ? body.flatMap(DirectToolCall.init(body:)) : nil
+        let envelope = direct?.envelope ?? body.flatMap(JSONRPCEnvelope.init(body:))
 
         let principal: Principal
         switch authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
@@ -50,10 +59,20 @@ struct MCPEndpoint: Sendable {
         }
 
         if let rpcMethod = envelope?.method { metrics.rpcRequest(method: rpcMethod) }
+        if configuration.directToolCalls, request.method == .post {
+            let transport = TransportHeaders(headers)
+            if let direct, let answerHeaders = await host.admitDirect(transport, principal: principal) {
+                return await answer(direct, headers: answerHeaders, principal: principal, requestID: requestID, channel: context.channel)
+            }
+            if let target = envelope?.cancelledID, let session = transport.sessionID,
+               await host.admitDirect(transport, principal: principal) != nil {
+                inFlight.cancel(rpcKey: Self.rpcKey(session: session, id: target.jsonFragment))
+            }
+        }
         let mcpRequest = MCP.HTTPRequest(method: method, headers: InternalHeaders.stamp(headers, requestID: requestID, principal: principal),
                                          body: body, path: request.uri.path)
         let tracked = request.method == .post && envelope?.isRequest == true
-        if tracked { await inFlight.begin(requestID, channel: context.channel) }
+        if tracked { inFlight.begin(requestID, channel: context.channel) }
         let answer = await host.handle(mcpRequest, envelope: envelope, principal: principal)
         logger.debug("mcp request", metadata: [
             "request_id": "\(requestID)", "method": "\(method)", "rpc": "\(envelope?.method ?? "-")",
@@ -61,17 +80,46 @@ struct MCPEndpoint: Sendable {
         ])
         switch answer {
         case .refused(let refusal):
-            if tracked { await inFlight.end(requestID) }
+            if tracked { inFlight.end(requestID) }
             return refuse(refusal, id: envelope?.id, method: method, requestID: requestID)
         case .transport(let response):
             metrics.httpRequest(route: "mcp", method: method, status: response.statusCode)
             if case .stream = response {
                 return convert(response, endingTracking: tracked ? requestID : nil)
             }
-            if tracked { await inFlight.end(requestID) }
+            if tracked { inFlight.end(requestID) }
             return convert(response, endingTracking: nil)
         }
     }
+
+    /// Runs a `tools/call` the host admitted, tracked like any call in flight (shutdown waits
+    /// for it; a client that leaves or cancels it stops its SQL).
+    private func answer(_ call: DirectToolCall, headers: [String: String], principal: Principal, requestID: String,
+                        channel: any Channel) async -> Response {
+        let session = headers[HTTPHeaderName.sessionID]
+        inFlight.begin(requestID, channel: channel,
+                       rpcKey: session.map { Self.rpcKey(session: $0, id: DirectToolCall.fragment(call.id)) })
+        let outcome: Result<CallTool.Result, MCPError>
+        do throws(MCPError) {
+            outcome = .success(try await runner.call(call.name, arguments: call.arguments, principal: principal, requestID: requestID))
+        } catch {
+            outcome = .failure(error)
+        }
+        inFlight.end(requestID)
+        metrics.httpRequest(route: "mcp", method: "POST", status: 200)
+        logger.debug("mcp request", metadata: [
+            "request_id": "\(requestID)", "method": "POST", "rpc": "\(CallTool.name)", "path": "direct",
+            "profile": "\(principal.identity.profile)",
+        ])
+        var fields: HTTPFields = [.contentType: "application/json"]
+        for (name, value) in headers {
+            if let field = HTTPFieldName(name) { fields[field] = value }
+        }
+        return Response(status: .ok, headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: DirectToolCall.response(id: call.id, outcome))))
+    }
+
+    static func rpcKey(session: String, id: String) -> String { session + " " + id }
 
     /// SDK response to Hummingbird response. A stream is piped as it comes; tracking of the
     /// request ends when the stream does (the answer was sent, or the client is gone).
@@ -89,10 +137,10 @@ struct MCPEndpoint: Sendable {
                         try await writer.write(ByteBuffer(bytes: chunk))
                     }
                 } catch {
-                    if let requestID { await inFlight.end(requestID) }
+                    if let requestID { inFlight.end(requestID) }
                     throw error
                 }
-                if let requestID { await inFlight.end(requestID) }
+                if let requestID { inFlight.end(requestID) }
                 try await writer.finish(nil)
             })
         }

@@ -29,6 +29,7 @@ actor SessionRegistry: TransportHost {
     /// The SDK's transport logs whole session ids at info level; it only gets warnings.
     private let transportLogger: Logger
     private let pipeline = TransportValidation.pipeline(stateless: false)
+    private let checks = TransportChecks(stateless: false)
     private var sessions: [String: Session] = [:]
 
     init(factory: MCPSessionFactory, idleTimeout: Duration, maxSessions: Int, logger: Logger) {
@@ -65,6 +66,17 @@ actor SessionRegistry: TransportHost {
                                      .invalidRequest("Bad Request: missing \(HTTPHeaderName.sessionID) header; send initialize first")))
         }
         return await open(request, owner: principal)
+    }
+
+    /// A known session of this principal, and the transport's checks for it (Accept with SSE,
+    /// Content-Type, MCP-Protocol-Version, session id); the use counts as activity. Anything
+    /// else (no or unknown session, another identity's) goes to `handle`, which refuses it.
+    func admitDirect(_ headers: TransportHeaders, principal: Principal) -> [String: String]? {
+        guard let id = headers.sessionID, var session = sessions[id], session.owner == principal.identity.rlsUserID,
+              checks.accept(headers) else { return nil }
+        session.lastUsed = .now
+        sessions[id] = session
+        return [HTTPHeaderName.sessionID: id]
     }
 
     private func open(_ request: MCP.HTTPRequest, owner: Principal) async -> HostAnswer {

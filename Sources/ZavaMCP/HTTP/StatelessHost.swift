@@ -8,6 +8,7 @@ struct StatelessHost: TransportHost {
     let factory: MCPSessionFactory
     let logger: Logger
     private let pipeline = TransportValidation.pipeline(stateless: true)
+    private let checks = TransportChecks(stateless: true)
 
     init(factory: MCPSessionFactory, logger: Logger) {
         self.factory = factory
@@ -25,6 +26,12 @@ struct StatelessHost: TransportHost {
         let response = await transport.handleRequest(request)
         await server.stop()
         return .transport(response)
+    }
+
+    /// The transport's checks for a POST (Accept, Content-Type, MCP-Protocol-Version); its
+    /// answers carry no headers but the content type.
+    func admitDirect(_ headers: TransportHeaders, principal: Principal) async -> [String: String]? {
+        checks.accept(headers) ? [:] : nil
     }
 
     var sessionCount: Int { 0 }

@@ -1,25 +1,72 @@
 import Prometheus
+import Synchronization
 import ZavaCore
 
 /// The endpoint's Prometheus metrics. Each server owns its registry (no process-wide metrics
 /// system), so several servers in one process - tests - do not mix their counts.
 final class ServerMetrics: Sendable {
-    let registry = PrometheusCollectorRegistry()
+    let registry: PrometheusCollectorRegistry
     private let knownTools: Set<String>
-    private let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+    /// The same counts kept plainly, for `MCPServer.status()` (a registry cannot be read back).
+    private let counts = Mutex(MCPServerCounters())
+    private static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                               .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
                                               .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
                                               .seconds(30), .seconds(60)]
 
+    private static let rpcMethods = ["initialize", "ping", "tools/list", "tools/call", "notifications/initialized", "notifications/cancelled"]
+    /// Metrics made once: the registry's lookup by name and labels costs more than the count.
+    private let rpcCounters: [String: Counter]
+    private let toolMetrics: [String: (ok: Counter, error: Counter, duration: DurationHistogram)]
+    private let httpCounters = Mutex<[HTTPKey: Counter]>([:])
+
+    private struct HTTPKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
     init(toolNames: [String]) {
         knownTools = Set(toolNames)
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        var rpc: [String: Counter] = [:]
+        for method in Self.rpcMethods + ["other"] {
+            rpc[method] = registry.makeCounter(descriptor: Self.descriptor("rpc_requests", "total", "JSON-RPC messages by method."),
+                                               labels: [("method", method)])
+        }
+        rpcCounters = rpc
+        var tools: [String: (ok: Counter, error: Counter, duration: DurationHistogram)] = [:]
+        for tool in toolNames + ["unknown"] {
+            let calls = Self.descriptor("tool_calls", "total", "Tool calls by tool and outcome.")
+            tools[tool] = (registry.makeCounter(descriptor: calls, labels: [("tool", tool), ("outcome", "ok")]),
+                           registry.makeCounter(descriptor: calls, labels: [("tool", tool), ("outcome", "error")]),
+                           registry.makeDurationHistogram(descriptor: Self.descriptor("tool_call_duration", "seconds", "Tool call latency by tool."),
+                                                          labels: [("tool", tool)], buckets: Self.latencyBuckets))
+        }
+        toolMetrics = tools
     }
 
     /// Every HTTP request, by route (`mcp`, `healthz`, `metrics`) and status code.
     func httpRequest(route: String, method: String, status: Int) {
-        registry.makeCounter(descriptor: descriptor("http_requests", "total", "HTTP requests by route, method and status."),
-                             labels: [("route", route), ("method", method), ("status", String(status))]).increment()
+        let key = HTTPKey(route: route, method: method, status: status)
+        let counter = httpCounters.withLock { counters in
+            if let known = counters[key] { return known }
+            let made = registry.makeCounter(descriptor: descriptor("http_requests", "total", "HTTP requests by route, method and status."),
+                                            labels: [("route", route), ("method", method), ("status", String(status))])
+            counters[key] = made
+            return made
+        }
+        counter.increment()
+        if route == "mcp" {
+            counts.withLock {
+                $0.requests += 1
+                if status >= 400 { $0.errors += 1 }
+            }
+        }
     }
+
+    var counters: MCPServerCounters { counts.withLock { $0 } }
 
     /// A request turned away before MCP saw it.
     func refused(_ reason: Refusal.Reason) {
@@ -29,17 +76,18 @@ final class ServerMetrics: Sendable {
 
     /// JSON-RPC requests by method (bounded: unknown methods share one label).
     func rpcRequest(method: String) {
-        let known = ["initialize", "ping", "tools/list", "tools/call", "notifications/initialized", "notifications/cancelled"]
-        registry.makeCounter(descriptor: descriptor("rpc_requests", "total", "JSON-RPC messages by method."),
-                             labels: [("method", known.contains(method) ? method : "other")]).increment()
+        (rpcCounters[method] ?? rpcCounters["other"])?.increment()
     }
 
     func toolCall(_ tool: String, isError: Bool, duration: Duration) {
         let label = knownTools.contains(tool) ? tool : "unknown"
-        registry.makeCounter(descriptor: descriptor("tool_calls", "total", "Tool calls by tool and outcome."),
-                             labels: [("tool", label), ("outcome", isError ? "error" : "ok")]).increment()
-        registry.makeDurationHistogram(descriptor: descriptor("tool_call_duration", "seconds", "Tool call latency by tool."),
-                                       labels: [("tool", label)], buckets: latencyBuckets).record(duration)
+        counts.withLock {
+            $0.toolCalls[label, default: .init()].calls += 1
+            if isError { $0.toolCalls[label, default: .init()].errors += 1 }
+        }
+        guard let metrics = toolMetrics[label] else { return }
+        (isError ? metrics.error : metrics.ok).increment()
+        metrics.duration.record(duration)
     }
 
     /// Point-in-time values, refreshed just before each scrape.
@@ -56,6 +104,25 @@ final class ServerMetrics: Sendable {
     func exposition() -> String { registry.emitToString() }
 
     private func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        Self.descriptor(name, unit, help)
+    }
+
+    private static func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "zava", subsystem: "mcp", metricName: name, unitName: unit, helpText: help)
     }
+}
+
+/// Cumulative counts since the server started, for status displays.
+public struct MCPServerCounters: Sendable, Equatable {
+    public struct Calls: Sendable, Equatable {
+        public var calls = 0
+        public var errors = 0
+    }
+
+    /// HTTP requests to the MCP path, whatever their outcome.
+    public var requests = 0
+    /// Of those, the ones answered with an HTTP error status (refusals included).
+    public var errors = 0
+    /// Tool calls by tool name (`unknown` for names no tool has); errors are tool errors.
+    public var toolCalls: [String: Calls] = [:]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import MCP
 import ZavaCore
 
@@ -17,59 +18,86 @@ struct ToolCallRunner: Sendable {
     let metrics: ServerMetrics
     let logger: Logger
 
+    /// The SDK's `tools/call` handler: the identity comes from the headers the HTTP layer stamped.
     func handle(_ parameters: CallTool.Parameters, http: MCP.HTTPRequest?) async throws -> CallTool.Result {
         let requestID = http?.header(InternalHeaders.requestID) ?? "-"
-        guard let tool = catalog.tool(named: parameters.name) else {
-            metrics.toolCall(parameters.name, isError: true, duration: .zero)
-            logger.notice("unknown tool", metadata: ["request_id": "\(requestID)", "tool": "\(parameters.name.prefix(64))"])
-            throw MCPError.invalidParams("Unknown tool: \(parameters.name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
-        }
         // Fail closed: without the HTTP layer's decision there is no identity, so no data.
         guard let principal = principal(from: http) else {
+            guard let tool = catalog.tool(named: parameters.name) else { throw unknownTool(parameters.name, requestID: requestID) }
             logger.error("tool call without a decided identity", metadata: ["request_id": "\(requestID)", "tool": "\(tool.name)"])
             return Self.result(tool.failure("no identity for this request; it was refused"))
         }
+        return try await call(parameters.name, arguments: parameters.arguments, principal: principal, requestID: requestID)
+    }
+
+    /// One tool call for an identity the HTTP layer decided: the one place tool calls run,
+    /// whether the SDK server or `DirectToolCalls` received them. An unknown tool is a JSON-RPC
+    /// error (invalid params), everything else a result (failures as tool errors).
+    func call(_ name: String, arguments: [String: Value]?, principal: Principal, requestID: String) async throws(MCPError) -> CallTool.Result {
+        guard let tool = catalog.tool(named: name) else { throw unknownTool(name, requestID: requestID) }
         let context = ToolContext(principal: principal, session: database.session(for: principal.identity, limits: limits),
                                   search: search)
         let started = ContinuousClock.now
-        let reply = await run(tool, parameters.arguments, context: context, requestID: requestID)
+        let reply = await run(tool, arguments, context: context, requestID: requestID)
         let elapsed = ContinuousClock.now - started
         metrics.toolCall(tool.name, isError: reply.isError, duration: elapsed)
-        var metadata: Logger.Metadata = [
-            "request_id": "\(requestID)", "tool": "\(tool.name)", "profile": "\(principal.identity.profile)",
-            "auth": "\(principal.source.rawValue)", "outcome": "\(reply.isError ? "error" : "ok")",
-            "duration_ms": "\(Self.milliseconds(elapsed))",
-        ]
-        if let rows = reply.rowCount { metadata["rows"] = "\(rows)" }
-        if let label = principal.tokenLabel { metadata["token"] = "\(label)" }
-        logger.info("tool call", metadata: metadata)
+        if logger.logLevel <= .info {  // the metadata costs more than a point query; build it only when logged
+            var metadata: Logger.Metadata = [
+                "request_id": "\(requestID)", "tool": "\(tool.name)", "profile": "\(principal.identity.profile)",
+                "auth": "\(principal.source.rawValue)", "outcome": "\(reply.isError ? "error" : "ok")",
+                "duration_ms": "\(Self.milliseconds(elapsed))",
+            ]
+            if let rows = reply.rowCount { metadata["rows"] = "\(rows)" }
+            if let label = principal.tokenLabel { metadata["token"] = "\(label)" }
+            logger.info("tool call", metadata: metadata)
+        }
         return Self.result(reply)
+    }
+
+    private func unknownTool(_ name: String, requestID: String) -> MCPError {
+        metrics.toolCall(name, isError: true, duration: .zero)
+        logger.notice("unknown tool", metadata: ["request_id": "\(requestID)", "tool": "\(name.prefix(64))"])
+        return MCPError.invalidParams("Unknown tool: \(name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
     }
 
     /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
     /// or its disconnection can cancel it; cancelling reaches the database as a cancel request.
+    /// The timeout is a dispatch timer that cancels the task (cheaper per call than racing a
+    /// sleeping child task in a task group); a call it stopped answers with the timeout message.
     private func run(_ tool: any AnalystTool, _ arguments: [String: Value]?, context: ToolContext,
                      requestID: String) async -> ToolReply {
-        let timeout = self.timeout
-        let work = Task { () -> ToolReply in
-            await withTaskGroup(of: ToolReply?.self) { group in
-                group.addTask { await tool.call(arguments, context: context) }
-                group.addTask {
-                    do { try await Task.sleep(for: timeout) } catch { return nil }
-                    return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(timeout)); the query was cancelled")
-                }
-                var reply: ToolReply?
-                for await candidate in group {
-                    if let candidate { reply = candidate; break }
-                }
-                group.cancelAll()
-                return reply ?? tool.failure("\(tool.name): the request was cancelled")
-            }
+        let work = Task { await tool.call(arguments, context: context) }
+        let timedOut = Flag()
+        // A timer source, not `asyncAfter`: a cancelled work item stays queued (with the task it
+        // holds) until its deadline, which at thousands of calls a second is a lot of memory.
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.setEventHandler {
+            timedOut.set()
+            work.cancel()
         }
-        await inFlight.attach(requestID) { work.cancel() }
+        timer.schedule(deadline: .now() + Self.interval(timeout))
+        timer.activate()
+        inFlight.attach(requestID) { work.cancel() }
         let reply = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
-        await inFlight.detach(requestID)
+        timer.cancel()
+        inFlight.detach(requestID)
+        if timedOut.isSet {
+            return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(timeout)); the query was cancelled")
+        }
         return reply
+    }
+
+    private final class Flag: Sendable {
+        private let value = Atomic(false)
+        func set() { value.store(true, ordering: .sequentiallyConsistent) }
+        var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+    }
+
+    static func interval(_ duration: Duration) -> DispatchTimeInterval {
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !nanoseconds.overflow, nanoseconds.partialValue < Int64(Int.max) - 1_000_000_000 else { return .never }
+        return .nanoseconds(Int(nanoseconds.partialValue + attoseconds / 1_000_000_000))
     }
 
     private func principal(from http: MCP.HTTPRequest?) -> Principal? {

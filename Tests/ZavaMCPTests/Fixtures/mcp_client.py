@@ -7,6 +7,7 @@ prints one JSON report on stdout. Scenarios:
   raw         - raw HTTP requests (hostile clients): status, headers and body of each
   concurrent  - many tool calls at once over several sessions of mixed identities
   disconnect  - start a slow tools/call, drop the connection, report how long it took
+  cancel      - start a slow tools/call, cancel it with notifications/cancelled, report its answer
 """
 import asyncio
 import json
@@ -92,6 +93,8 @@ async def scenario_raw(url: str, spec: dict) -> dict:
                 headers = {**(await open_raw_session(http, url, headers)), **(case.get("override") or {})}
             else:
                 headers = {**STREAM_ACCEPT, **headers}
+            for name in case.get("drop", []):
+                headers.pop(name, None)
             if "body_bytes" in case:
                 body = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"' + b"x" * case["body_bytes"] + b'"}}'
             elif "body" in case:
@@ -136,26 +139,55 @@ async def scenario_concurrent(url: str, spec: dict) -> dict:
     return report
 
 
+def raw_post(url: str, headers: dict, body: bytes) -> bytes:
+    """One POST as HTTP/1.1 bytes, so a test can send it on a socket it controls."""
+    target = httpx2.URL(url)
+    head = {**headers, "Host": f"{target.host}:{target.port}", "Content-Length": str(len(body)), "Connection": "keep-alive"}
+    return (f"POST {target.raw_path.decode()} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in head.items())
+            + "\r\n").encode() + body
+
+
 async def scenario_disconnect(url: str, spec: dict) -> dict:
-    """Starts a slow call on its own connection and closes that connection mid-call."""
+    """Sends a slow call on its own connection and closes that connection mid-call, before any
+    answer (JSON or SSE) can have arrived."""
     headers = {"x-rls-user-id": spec["identity"]}
     async with httpx2.AsyncClient(timeout=30) as setup:
         follow = await open_raw_session(setup, url, headers)
     call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
             "params": {"name": "execute_sales_query", "arguments": {"postgresql_query": spec["sql"]}}}
+    target = httpx2.URL(url)
     started = time.monotonic()
-    async with httpx2.AsyncClient(timeout=30) as doomed:
-        async with doomed.stream("POST", url, headers=follow, content=json.dumps(call)) as response:
-            status = response.status_code
-            await asyncio.sleep(spec.get("after", 0.5))
-        # leaving both blocks closes the stream and the connection before any answer came
-    return {"status": status, "closed_after": time.monotonic() - started, "session_headers": follow}
+    reader, writer = await asyncio.open_connection(target.host, target.port)
+    writer.write(raw_post(url, follow, json.dumps(call).encode()))
+    await writer.drain()
+    await asyncio.sleep(spec.get("after", 0.5))
+    writer.close()
+    return {"closed_after": time.monotonic() - started, "session_headers": follow}
+
+
+async def scenario_cancel(url: str, spec: dict) -> dict:
+    """Starts a slow call, then sends notifications/cancelled for it in the same session;
+    reports the call's answer."""
+    headers = {"x-rls-user-id": spec["identity"]}
+    async with httpx2.AsyncClient(timeout=60) as http:
+        follow = await open_raw_session(http, url, headers)
+        call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                "params": {"name": "execute_sales_query", "arguments": {"postgresql_query": spec["sql"]}}}
+        started = time.monotonic()
+        pending = asyncio.create_task(http.post(url, headers=follow, content=json.dumps(call)))
+        await asyncio.sleep(spec.get("after", 0.5))
+        cancel = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7, "reason": "test"}}
+        await http.post(url, headers=follow, content=json.dumps(cancel))
+        response = await pending
+        return {"raw": [{"name": "call", "status": response.status_code, "seconds": time.monotonic() - started,
+                         "headers": {k.lower(): v for k, v in response.headers.items()}, "body": response.text}]}
 
 
 async def main() -> None:
     scenario, url, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3] if len(sys.argv) > 3 else "{}")
     handler = {"sessions": scenario_sessions, "raw": scenario_raw,
-               "concurrent": scenario_concurrent, "disconnect": scenario_disconnect}[scenario]
+               "concurrent": scenario_concurrent, "disconnect": scenario_disconnect,
+               "cancel": scenario_cancel}[scenario]
     print(json.dumps(await handler(url, spec)))
 
 

@@ -111,6 +111,8 @@ struct RawResult: Decodable {
     let headers: [String: String]?
     let body: String?
     let error: String?
+    /// How long the request took, where the scenario measures it.
+    var seconds: Double? = nil
 }
 
 struct ConcurrentReport: Decodable {
@@ -125,7 +127,6 @@ struct ConcurrentReport: Decodable {
 }
 
 struct DisconnectReport: Decodable {
-    let status: Int
     let closed_after: Double
 }
 
