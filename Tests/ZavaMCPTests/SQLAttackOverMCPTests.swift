@@ -40,7 +40,7 @@ struct SQLAttackOverMCPTests {
                 #expect(result.isError == false, "\(attack.sql): \(result)")
             case .truncated:
                 let capped = try CompactResult.decode(result.text)
-                #expect(capped.truncated == true && capped.n == 1_000, "\(attack.sql)")
+                #expect(capped.truncated == true && capped.n <= 1_000, "\(attack.sql)")
             }
         }
         let own = try await MCPFixture.shared.orderCount(storeRLSUserID: SampleIdentity.seattle)

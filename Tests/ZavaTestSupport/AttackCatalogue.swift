@@ -15,7 +15,7 @@ public struct SQLAttack: Sendable, CustomTestStringConvertible {
         case ownRows(reference: String)
         /// Runs and changes nothing (every attack is followed by a check that the identity held).
         case harmless
-        /// Runs and is cut by the row cap, reported as truncated.
+        /// Runs and is cut by the row cap (1,000) or the byte cap, reported as truncated.
         case truncated
     }
 
@@ -81,6 +81,9 @@ public struct SQLAttack: Sendable, CustomTestStringConvertible {
         SQLAttack(.stacking, "PREPARE sneaky AS SELECT count(*) FROM retail.orders", .harmless),
         SQLAttack(.stacking, "DECLARE c CURSOR WITH HOLD FOR SELECT * FROM retail.orders", .harmless),
         SQLAttack(.stacking, "LISTEN zava", .harmless),
+        SQLAttack(.stacking, "SET work_mem = '1GB'", .harmless),
+        SQLAttack(.stacking, "SET search_path = public, retail", .harmless),
+        SQLAttack(.stacking, "SELECT pg_advisory_xact_lock(42)", .harmless),
         SQLAttack(.stacking, "DISCARD ALL", .refused(sqlState: "25001", message: "cannot run inside a transaction block")),
         // Writes of every kind.
         SQLAttack(.write, "WITH moved AS (UPDATE retail.orders SET store_id = 1 RETURNING *) SELECT count(*) FROM moved", readOnly),
@@ -122,6 +125,7 @@ public struct SQLAttack: Sendable, CustomTestStringConvertible {
         SQLAttack(.denial, "SELECT count(*) FROM retail.order_items a, retail.order_items b, retail.order_items c", timedOut),
         SQLAttack(.denial, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r", timedOut),
         SQLAttack(.denial, "SELECT generate_series(1, 100000000) AS g, repeat('x', 1000) AS padding", .truncated),
+        SQLAttack(.denial, "SELECT repeat('x', 100000000) AS big", .truncated),
         // Catalogue snooping for other stores' data.
         SQLAttack(.snooping, "SELECT count(*) FROM pg_stats WHERE schemaname = 'retail' AND tablename IN ('orders', 'order_items', 'inventory', 'customers')", .ownRows(reference: "SELECT 0")),
         SQLAttack(.snooping, "SELECT * FROM pg_statistic", denied),
