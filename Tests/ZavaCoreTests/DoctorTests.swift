@@ -83,7 +83,7 @@ import Testing
     func aMisconfiguredRoleFails(_ testCase: RoleCase) async throws {
         let database = try await TestEnvironment.shared.database("doctor_roles")
         let role = "zava_doctor_\(testCase.name)"
-        let conninfo = try await Self.makeRole(role, in: database, setup: testCase.setup)
+        let conninfo = try await database.loginRole(role, setup: testCase.setup)
         let connected = Database(conninfo: conninfo, poolSize: 1, limits: QueryLimits(rowCap: 100, statementTimeout: .seconds(10)))
         let report = try await Doctor(database: connected).securityReport()
         await connected.close()
@@ -95,7 +95,7 @@ import Testing
 
     @Test func theSameRoleWithoutTheMisconfigurationPasses() async throws {
         let database = try await TestEnvironment.shared.database("doctor_roles")
-        let conninfo = try await Self.makeRole("zava_doctor_baseline", in: database, setup: nil)
+        let conninfo = try await database.loginRole("zava_doctor_baseline")
         let connected = Database(conninfo: conninfo, poolSize: 1, limits: QueryLimits(rowCap: 100, statementTimeout: .seconds(10)))
         let report = try await Doctor(database: connected).securityReport()
         await connected.close()
@@ -155,28 +155,5 @@ import Testing
             #expect(stores == .int(8), "the hole is real: Seattle sees every store through it")
         }
         await analyst.close()
-    }
-
-    /// Creates (or resets) a login role with the analyst's grants in `database`, plus `setup`.
-    static func makeRole(_ role: String, in database: TestDatabase, setup: String?) async throws -> String {
-        let admin = try await database.rawConnection(.superuser)
-        try await admin.executeScript("""
-            DO $$ BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN
-                    CREATE ROLE \(role) LOGIN NOINHERIT PASSWORD 'doctor-test';
-                END IF;
-            END $$;
-            ALTER ROLE \(role) NOSUPERUSER NOBYPASSRLS NOREPLICATION NOCREATEROLE NOCREATEDB;
-            REVOKE zava_owner, pg_read_server_files FROM \(role);
-            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
-            GRANT USAGE ON SCHEMA retail TO \(role);
-            GRANT SELECT ON ALL TABLES IN SCHEMA retail TO \(role);
-            GRANT EXECUTE ON FUNCTION retail.is_head_office(), retail.current_store_id() TO \(role);
-            """)
-        if let setup {
-            try await admin.executeScript(setup.replacingOccurrences(of: "{role}", with: role)
-                .replacingOccurrences(of: "{db}", with: database.name))
-        }
-        return try database.conninfo(.analyst) + " user=\(role) password=doctor-test"
     }
 }

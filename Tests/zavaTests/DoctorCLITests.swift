@@ -37,21 +37,8 @@ extension ExecutableTests {
 
     @Test func bypassRLSRoleRefusesToStartUnlessOverridden() async throws {
         let database = try await TestEnvironment.shared.database("doctor_cli_bypass")
-        let admin = try await database.rawConnection(.superuser)
-        let role = "zava_doctor_cli_bypass"
-        try await admin.executeScript("""
-            DO $$ BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN
-                    CREATE ROLE \(role) LOGIN NOINHERIT PASSWORD 'doctor-test';
-                END IF;
-            END $$;
-            ALTER ROLE \(role) BYPASSRLS;
-            GRANT CONNECT ON DATABASE "\(database.name)" TO \(role);
-            GRANT USAGE ON SCHEMA retail TO \(role);
-            GRANT SELECT ON ALL TABLES IN SCHEMA retail TO \(role);
-            GRANT EXECUTE ON FUNCTION retail.is_head_office(), retail.current_store_id() TO \(role);
-            """)
-        try await Self.expectRefusal(analyst: try database.conninfo(.analyst) + " user=\(role) password=doctor-test",
+        let bypass = try await database.loginRole("zava_doctor_cli_bypass", setup: "ALTER ROLE {role} BYPASSRLS")
+        try await Self.expectRefusal(analyst: bypass,
                                      admin: nil, failing: "analyst role", detail: "BYPASSRLS")
     }
 
