@@ -83,6 +83,6 @@ let package = Package(
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
-        .testTarget(name: "zavaTests", dependencies: ["ZavaCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaTestSupport"], exclude: ["Fixtures"]),
     ]
 )

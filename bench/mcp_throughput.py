@@ -100,16 +100,22 @@ def answer_of(payload: bytes) -> dict:
     raise ValueError(f"no JSON-RPC message in {text[:200]!r}")
 
 
-async def client(host, port, deadline, latencies, errors, max_id):
-    conn = Connection(host, port, "/mcp", {"x-rls-user-id": SEATTLE})
+async def open_session(host, port, identity, name="bench"):
+    """A keep-alive connection with an initialized MCP session; returns it and the headers later calls need."""
+    conn = Connection(host, port, "/mcp", {"x-rls-user-id": identity})
     await conn.open()
     init = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
-            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": name, "version": "1"}}}
     _, headers, _ = await conn.post(json.dumps(init).encode())
     session = {"MCP-Protocol-Version": "2025-06-18"}
     if "mcp-session-id" in headers:
         session["Mcp-Session-Id"] = headers["mcp-session-id"]
     await conn.post(b'{"jsonrpc":"2.0","method":"notifications/initialized"}', session)
+    return conn, session
+
+
+async def client(host, port, deadline, latencies, errors, max_id):
+    conn, session = await open_session(host, port, SEATTLE)
     request_id = 1
     while time.monotonic() < deadline:
         request_id += 1

@@ -30,3 +30,8 @@ REVOKE EXECUTE ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(integer, integ
 
 -- Other sessions' query texts (which name identities and filters) are not the analyst's business.
 REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC;
+
+-- Every zava request runs as the same analyst role, and a role may signal its own backends:
+-- one store manager's query must not cancel or terminate another's.
+REVOKE EXECUTE ON FUNCTION pg_catalog.pg_cancel_backend(integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION pg_catalog.pg_terminate_backend(integer, bigint) FROM PUBLIC;

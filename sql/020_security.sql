@@ -5,16 +5,20 @@
 -- office and sees every store; an unset, empty or unknown identity matches no store, so it
 -- sees no store-owned rows (fail closed). Text comparison keeps a malformed value from
 -- raising a cast error: it simply matches nothing.
+-- The function bodies name pg_catalog explicitly: SQL function bodies are resolved at run time
+-- with the caller's search_path, so an unqualified name could be shadowed by a role that can
+-- create objects somewhere (the analyst cannot; `zava doctor` checks that too).
 SET LOCAL ROLE zava_owner;
 
 CREATE OR REPLACE FUNCTION retail.is_head_office() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT coalesce(current_setting('zava.rls_user_id', true) = '00000000-0000-0000-0000-000000000000', false) $$;
+    AS $$ SELECT coalesce(pg_catalog.current_setting('zava.rls_user_id', true)
+                              OPERATOR(pg_catalog.=) '00000000-0000-0000-0000-000000000000', false) $$;
 
 CREATE OR REPLACE FUNCTION retail.current_store_id() RETURNS int
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT s.store_id FROM retail.stores s
-          WHERE s.rls_user_id::text = current_setting('zava.rls_user_id', true) $$;
+          WHERE s.rls_user_id::pg_catalog.text OPERATOR(pg_catalog.=) pg_catalog.current_setting('zava.rls_user_id', true) $$;
 
 -- Enabled AND forced: the table owner is held to the policies too (it keeps BYPASSRLS
 -- for loading data, which is a role attribute, not a table owner's privilege).

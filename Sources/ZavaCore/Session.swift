@@ -1,13 +1,23 @@
 import Foundation
 
-/// Per-request limits: how many rows come back and how long the server may work.
+/// Per-request limits: how many rows come back, how many bytes of values a collected result
+/// may hold, and how long the server may work.
 public struct QueryLimits: Sendable, Equatable {
+    /// 64 MiB: far more than a screen or a model's context can use, small enough that a few
+    /// huge values (`repeat('x', 100000000)`) cannot exhaust memory.
+    public static let defaultByteCap = 64 << 20
+
     public var rowCap: Int
     public var statementTimeout: Duration
+    /// Bytes of row data (as the server sent them) a collected result keeps; the row that would
+    /// exceed it and every later one are dropped and the result is marked truncated. Streamed
+    /// results (`Session.stream`) hold one row at a time and are bounded by `rowCap` only.
+    public var byteCap: Int
 
-    public init(rowCap: Int, statementTimeout: Duration) {
+    public init(rowCap: Int, statementTimeout: Duration, byteCap: Int = QueryLimits.defaultByteCap) {
         self.rowCap = max(0, rowCap)
         self.statementTimeout = statementTimeout
+        self.byteCap = max(0, byteCap)
     }
 }
 
@@ -82,8 +92,11 @@ public struct Session: Sendable {
 
     private func execute(_ sql: String, parameters: [String?], settings: [String: String],
                          into sink: RowSink) async throws -> StatementSummary {
-        try await pool.withConnection { connection in
-            try await connection.execute(pipeline(sql, parameters, settings: settings), into: sink)
+        var pipeline = pipeline(sql, parameters, settings: settings)
+        // A collecting sink keeps every row: bound its bytes. A streaming one keeps none.
+        if sink is CollectingSink { pipeline.byteLimit = limits.byteCap }
+        return try await pool.withConnection { connection in
+            try await connection.execute(pipeline, into: sink)
         }
     }
 
@@ -101,14 +114,16 @@ public struct Session: Sendable {
                                   cleanup: ["ROLLBACK", "DISCARD ALL"], rowLimit: limits.rowCap)
     }
 
-    /// A request that failed because its pooled connection had gone stale (server restart,
-    /// terminated backend) is retried once on a new connection. Safe: every request is a
-    /// read-only transaction that is rolled back.
+    /// A request that failed because its pooled connection had gone stale while idle (server
+    /// restart, terminated idle backend) is retried once on a new connection. Safe: every
+    /// request is a read-only transaction that is rolled back. A connection lost while the
+    /// statement ran (an operator's `pg_terminate_backend`, a crash) is not retried: the
+    /// statement may be why, and the caller is told at once.
     private func retryingOnStaleConnection<T>(canRetry: () -> Bool = { true },
                                               _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as ConnectionError where error.kind == .lost && canRetry() {
+        } catch let error as ConnectionError where error.kind == .lost && !error.duringStatement && canRetry() {
             await pool.discardIdle()
             return try await body()
         }

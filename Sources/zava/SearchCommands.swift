@@ -15,6 +15,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "Only this category.") var category: String?
     @Flag(help: "Only products in stock (at this store).") var inStock = false
     @Option(help: "Output format.") var format: OutputFormat = .table
+    @OptionGroup(title: "Safety") var rls: RLSOverride
 
     func run() async throws {
         try await reportingErrors {
@@ -23,7 +24,7 @@ struct SearchCommand: AsyncParsableCommand {
             }
             let runtime = try Runtime.load()
             guard let profile = profile ?? runtime.configuration.values["ZAVA_PROFILE"] else { throw MissingIdentityError() }
-            let database = try await runtime.openDatabase()
+            let database = try await runtime.openCheckedDatabase(override: rls)
             let identity = try await database.identities().resolve(profile)
             let search = ProductSearch(session: database.session(for: identity), embedder: try EmbedderFactory.make(runtime.configuration))
             let result = try await search.search(SearchRequest(query: text, maxRows: limit, similarityThreshold: threshold,

@@ -8,7 +8,7 @@ struct Zava: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zava",
         abstract: "Retail analytics over PostgreSQL with row-level security: a REPL, and an MCP endpoint.",
-        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self],
+        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 
@@ -32,6 +32,9 @@ struct ReplCommand: AsyncParsableCommand {
     @OptionGroup(title: "MCP endpoint")
     var endpoint: ServeOptions
 
+    @OptionGroup(title: "Safety")
+    var rls: RLSOverride
+
     func validate() throws {
         if endpoint.serve, command != nil { throw ValidationError("--serve and --command cannot be combined") }
     }
@@ -39,7 +42,7 @@ struct ReplCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let runtime = try Runtime.load()
-            let database = try await runtime.openDatabase(rowCap: maxRows)
+            let database = try await runtime.openCheckedDatabase(rowCap: maxRows, override: rls)
             defer { Task { await database.close() } }
             let interactive = command == nil && isatty(STDIN_FILENO) == 1
             let configuration = runtime.configuration

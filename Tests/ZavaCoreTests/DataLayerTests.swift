@@ -102,7 +102,8 @@ import Testing
         } catch let error as DatabaseError {
             #expect(error.isCancellation)
         }
-        #expect(clock.now - start < .seconds(2))
+        // Far below pg_sleep(30); generous because the suite shares 2 cores with other builds.
+        #expect(clock.now - start < .seconds(5))
         #expect(try await session.run("SELECT 2").rows == [[.int(2)]])
         await analyst.close()
     }

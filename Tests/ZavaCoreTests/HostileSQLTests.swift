@@ -1,78 +1,88 @@
+import Foundation
 import Testing
-import ZavaTestSupport
 @testable import ZavaCore
+@testable import ZavaTestSupport
 
-/// Hostile statements under a store identity: each fails, or sees only the store's own rows,
-/// and the next request on the same pool is still the store.
+/// The attack catalogue (`SQLAttack.all`) through the data layer, as the REPL and `zava -c`
+/// run it: each attack has its stated outcome, and the next request on the same connection is
+/// still the store, with nothing left behind.
 @Suite struct HostileSQLTests {
-    static let attacks: [String] = [
-        // identity changes from inside SQL
-        "SELECT set_config('zava.rls_user_id', '00000000-0000-0000-0000-000000000000', true), count(*) FROM retail.orders",
-        "SET zava.rls_user_id = '00000000-0000-0000-0000-000000000000'",
-        "SET SESSION zava.rls_user_id = '00000000-0000-0000-0000-000000000000'",
-        "RESET zava.rls_user_id",
-        "RESET ALL",
-        "SET ROLE zava_owner",
-        "SET SESSION AUTHORIZATION zava_owner",
-        "DO $$ BEGIN PERFORM set_config('zava.rls_user_id', '00000000-0000-0000-0000-000000000000', false); END $$",
-        // stacking and transaction control
-        "COMMIT; SET zava.rls_user_id = '00000000-0000-0000-0000-000000000000'",
-        "SELECT 1; SELECT count(*) FROM retail.orders",
-        "COMMIT",
-        "ROLLBACK",
-        "BEGIN",
-        "END",
-        "PREPARE sneaky AS SELECT count(*) FROM retail.orders",
-        "DISCARD ALL",
-        // writes
-        "WITH moved AS (UPDATE retail.orders SET store_id = 1 RETURNING *) SELECT count(*) FROM moved",
-        "WITH gone AS (DELETE FROM retail.orders RETURNING *) SELECT count(*) FROM gone",
-        "INSERT INTO retail.orders (customer_id, store_id, order_date) VALUES (1, 1, now())",
-        "COPY retail.orders FROM STDIN",
-        "COPY (SELECT * FROM retail.orders) TO STDOUT",
-        "CREATE TEMP TABLE t AS SELECT * FROM retail.orders",
-        "SELECT nextval('retail.orders_order_id_seq')",
-        "SELECT pg_advisory_lock(1)",
-        "LISTEN zava",
-        "DECLARE c CURSOR WITH HOLD FOR SELECT * FROM retail.orders",
-    ]
-
-    @Test(arguments: attacks)
-    func attackFailsOrSeesOnlyTheStore(_ sql: String) async throws {
+    /// One attack at a time: each opens its own pool, and 84 at once would crowd the test
+    /// cluster's connection slots that every other suite shares.
+    @Test(.serialized, arguments: SQLAttack.all)
+    func attackHasItsOutcome(_ attack: SQLAttack) async throws {
         let database = try await TestEnvironment.shared.database("hostile")
-        let analyst = try database.analyst(poolSize: 1)
+        let analyst = try database.analyst(poolSize: 1, rowCap: 1_000, statementTimeout: attack.statementTimeout)
         let seattle = try await analyst.identities().resolve("seattle")
         let storeID = try #require(seattle.storeID)
         let session = analyst.session(for: seattle)
-        let expected = try await database.ownerScalar("SELECT count(*) FROM retail.orders WHERE store_id = \(storeID)")
-        do {
-            let result = try await session.run(sql)
-            // If it ran, whatever it returned can only be Seattle's.
-            if let first = result.rows.first?.last, case .int(let count) = first {
-                #expect(String(count) == expected || count == 1, "\(sql) returned \(count)")
+        let sql = attack.sql.replacingOccurrences(of: "{store}", with: String(storeID))
+        let backend = try await session.run("SELECT pg_backend_pid()").rows.first?.first
+        switch attack.outcome {
+        case .refused(let sqlState, _):
+            do {
+                let result = try await session.run(sql)
+                Issue.record("ran, returned \(result.rows.prefix(3))")
+            } catch let error as DatabaseError {
+                #expect(error.sqlState == sqlState, "\(error.sqlState): \(error.message)")
             }
-        } catch is DatabaseError {
-            // refused: fine
+        case .ownRows(let reference):
+            let result = try await session.run(sql)
+            let expected = try await database.ownerScalar(reference.replacingOccurrences(of: "{store}", with: String(storeID)))
+            #expect(result.rows.first?.first?.displayText == expected)
+        case .harmless:
+            _ = try await session.run(sql)
+        case .truncated:
+            let result = try await session.run(sql)
+            #expect(result.truncated && result.rows.count <= 1_000)
         }
-        // The same single connection, next request: still Seattle only, nothing left behind.
-        let after = try await session.run("SELECT count(*), count(DISTINCT store_id) FROM retail.orders").rows[0]
-        #expect(after[0].displayText == expected)
-        #expect(after[1] == .int(1))
-        let leftovers = try await session.run(
-            "SELECT (SELECT count(*) FROM pg_prepared_statements) + (SELECT count(*) FROM pg_cursors WHERE name <> '') + (SELECT count(*) FROM pg_listening_channels())")
-        #expect(leftovers.rows[0][0] == .int(0))
-        #expect(try await database.ownerScalar("SELECT count(*) FROM retail.orders WHERE store_id = \(storeID)") == expected)
+        try await Self.expectStillTheStore(session, storeID: storeID, database: database)
+        #expect(try await session.run("SELECT pg_backend_pid()").rows.first?.first == backend || attack.family == .denial,
+                "the check ran on the connection the attack used")
         await analyst.close()
     }
 
-    @Test func catalogueSnoopingShowsNoOtherStoresData() async throws {
-        let database = try await TestEnvironment.shared.database("hostile")
-        let analyst = try database.analyst()
-        let session = analyst.session(for: try await analyst.identities().resolve("redmond"))
-        // pg_stats would expose sampled column values of other stores' rows.
-        let stats = try await session.run("SELECT count(*) FROM pg_stats WHERE schemaname = 'retail' AND tablename = 'orders'")
-        #expect(stats.rows[0][0] == .int(0))
-        await #expect(throws: DatabaseError.self) { try await session.run("SELECT * FROM pg_stat_activity") }
+    /// Only the store's rows, and no prepared statement, cursor, channel, advisory lock or
+    /// changed setting left on the connection.
+    static func expectStillTheStore(_ session: Session, storeID: Int, database: TestDatabase) async throws {
+        let expected = try await database.ownerScalar("SELECT count(*) FROM retail.orders WHERE store_id = \(storeID)")
+        let after = try await session.run("SELECT count(*), count(DISTINCT store_id) FROM retail.orders").rows[0]
+        #expect(after[0].displayText == expected)
+        #expect(after[1] == .int(1))
+        let leftovers = try await session.run("""
+            SELECT (SELECT count(*) FROM pg_prepared_statements) + (SELECT count(*) FROM pg_cursors WHERE name <> '')
+                 + (SELECT count(*) FROM pg_listening_channels())
+                 + (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()),
+                   current_setting('search_path'), current_setting('work_mem'), current_setting('role'),
+                   current_setting('session_authorization'), current_setting('transaction_read_only')
+            """).rows[0]
+        #expect(leftovers == [.int(0), .text("\"$user\", public"), .text("16MB"), .text("none"), .text("zava_analyst"), .text("on")])
+    }
+
+    /// A lock held elsewhere makes the statement wait only until its timeout.
+    @Test func lockWaitsEndAtTheStatementTimeout() async throws {
+        let database = try await TestEnvironment.shared.database("hostile_locks")
+        let owner = try await database.rawConnection(.owner)
+        try await owner.executeScript("BEGIN; LOCK TABLE retail.orders IN ACCESS EXCLUSIVE MODE")
+        let analyst = try database.analyst(poolSize: 1, statementTimeout: .milliseconds(500))
+        let session = analyst.session(for: try await analyst.identities().resolve("tacoma"))
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            _ = try await session.run("SELECT count(*) FROM retail.orders")
+            Issue.record("the locked table was read")
+        } catch let error as DatabaseError {
+            #expect(error.sqlState == "57014")
+        }
+        #expect(clock.now - start < .seconds(3))
+        try await owner.executeScript("ROLLBACK")
+        #expect(try await session.run("SELECT count(DISTINCT store_id) FROM retail.orders").rows == [[.int(1)]])
         await analyst.close()
+    }
+
+    @Test func theCatalogueCoversEveryFamilyWithFortyOrMoreAttacks() {
+        #expect(SQLAttack.all.count >= 40)
+        let families = Set(SQLAttack.all.map(\.family.rawValue))
+        #expect(families == ["identity", "privilege", "stacking", "write", "files", "denial", "snooping"])
     }
 }

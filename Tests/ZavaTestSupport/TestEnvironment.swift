@@ -139,3 +139,29 @@ public struct TestDatabase: Sendable {
         return try await owner.session(for: .headOffice).run(sql).rows.first?.first.map { $0.isNull ? "" : $0.displayText }
     }
 }
+
+extension TestDatabase {
+    /// Creates (or resets) a login role with the analyst's grants in this database, then runs
+    /// `setup` as the superuser (`{role}` and `{db}` substituted); returns a connection string for
+    /// it. For tests that give one role one misconfiguration without touching `zava_analyst`.
+    public func loginRole(_ role: String, setup: String? = nil) async throws -> String {
+        let admin = try await rawConnection(.superuser)
+        try await admin.executeScript("""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN
+                    CREATE ROLE \(role) LOGIN NOINHERIT PASSWORD 'test-role';
+                END IF;
+            END $$;
+            ALTER ROLE \(role) NOSUPERUSER NOBYPASSRLS NOREPLICATION NOCREATEROLE NOCREATEDB PASSWORD 'test-role';
+            REVOKE zava_owner, pg_read_server_files FROM \(role);
+            GRANT CONNECT ON DATABASE "\(name)" TO \(role);
+            GRANT USAGE ON SCHEMA retail TO \(role);
+            GRANT SELECT ON ALL TABLES IN SCHEMA retail TO \(role);
+            GRANT EXECUTE ON FUNCTION retail.is_head_office(), retail.current_store_id() TO \(role);
+            """)
+        if let setup {
+            try await admin.executeScript(setup.replacingOccurrences(of: "{role}", with: role).replacingOccurrences(of: "{db}", with: name))
+        }
+        return try conninfo(.analyst) + " user=\(role) password=test-role"
+    }
+}

@@ -8,11 +8,12 @@ extension ExecutableTests {
     final class Terminal {
         let name = "zava-test-\(UUID().uuidString.prefix(8))"
 
-        init() throws {
+        init(_ arguments: [String] = []) throws {
             let keys = ["ZAVA_HOME", "ZAVA_PG_DIR", "ZAVA_ROOT", "ZAVA_MODEL_DIR", "ZAVA_HISTORY", "XDG_CONFIG_HOME", "NO_COLOR", "HOME", "PATH"]
             let environment = keys.compactMap { key in CLITests.environment[key].map { "\(key)='\($0)'" } }
                 .joined(separator: " ")
-            try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", "env \(environment) \(CLITests.binary.path)"])
+            let command = ([CLITests.binary.path] + arguments).joined(separator: " ")
+            try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", "env \(environment) \(command)"])
         }
 
         deinit { _ = try? tmux(["kill-session", "-t", name]) }
@@ -100,19 +101,68 @@ extension ExecutableTests {
         #expect(!final.contains("unterminated"))
     }
 
-    @Test func databaseRestartUnderARunningREPL() async throws {
+    /// PostgreSQL stopped and restarted under `zava --serve`: the REPL and the MCP endpoint
+    /// (one process, one pool) both fail fast and clearly during the outage, both recover
+    /// without a restart, and every identity is still itself afterwards.
+    @Test func databaseRestartUnderTheREPLAndTheEndpoint() async throws {
         try CLITests.provisioned()
-        let terminal = try Terminal()
-        try await terminal.waitFor("=> ")
+        let terminal = try Terminal(["--serve", "--port", "0", "--stateless"])
+        let banner = try await terminal.waitFor("MCP endpoint: http://127.0.0.1:")
+        let port = try #require(banner.split(separator: "\n").first { $0.contains("MCP endpoint: http://127.0.0.1:") }
+            .flatMap { line in line.range(of: "127.0.0.1:").map { line[$0.upperBound...].prefix { $0.isNumber } } }.flatMap { Int($0) })
+        let endpoint = Endpoint(port: port)
         try terminal.type(":as tacoma")
         try terminal.type("select 'before' as phase;")
         try await terminal.waitFor("before")
+        let probe = "SELECT current_setting('zava.rls_user_id') AS me, count(DISTINCT store_id) AS stores, min(store_id) AS store FROM retail.orders"
+        #expect(try endpoint.query(probe, as: "seattle").body.contains(#"[\"f47ac10b-58cc-4372-a567-0e02b2c3d479\",1,1]"#))
+
         #expect(try CLITests.zava(["db", "stop"]).status == 0)
+        let during = try endpoint.query("SELECT 1", as: "seattle")
+        #expect(during.body.contains("database unavailable") && during.body.contains(#""isError":true"#), "\(during.body)")
+        #expect(during.elapsed < .seconds(2), "the endpoint failed fast: \(during.elapsed)")
+        let clock = ContinuousClock()
+        let typed = clock.now
         try terminal.type("select 'during' as phase;")
-        try await terminal.waitFor("database unavailable")
+        try await terminal.waitFor("database unavailable", timeout: .seconds(5))
+        #expect(clock.now - typed < .seconds(2), "the REPL failed fast")
+        #expect(try endpoint.health() == 503)
+
         #expect(try CLITests.zava(["db", "start"]).status == 0)
-        try terminal.type("select 'after' as phase;")
-        try await terminal.waitFor(" after")
+        let identities = [("seattle", "f47ac10b-58cc-4372-a567-0e02b2c3d479", 1), ("redmond", "e7f8a9b0-c1d2-3e4f-5678-90abcdef1234", 6),
+                          ("online", "2f4e6d8c-1a3b-5c7e-9f0a-b2d4f6e8c0a2", 8)]
+        for (profile, uuid, store) in identities {
+            let answer = try endpoint.query(probe, as: profile)
+            #expect(answer.body.contains(#"[\"\#(uuid)\",1,\#(store)]"#), "\(profile) after the restart: \(answer.body)")
+        }
+        try terminal.type("select 'after' as phase, count(distinct store_id) as stores, min(store_id) as store from retail.orders;")
+        let screen = try await terminal.waitFor(" after")
+        #expect(screen.contains(" after |      1 |     3"), "tacoma (store 3) after the restart:\n\(screen)")
+        #expect(try endpoint.health() == 200)
+        try terminal.type("\\q")
+    }
+
+    /// The endpoint of a `zava --serve --stateless` under test, spoken to with curl.
+    struct Endpoint {
+        let port: Int
+
+        func query(_ sql: String, as profile: String) throws -> (body: String, elapsed: Duration) {
+            let call = try JSONSerialization.data(withJSONObject: [
+                "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": ["name": "execute_sales_query", "arguments": ["postgresql_query": sql]]] as [String: Any])
+            let clock = ContinuousClock()
+            let start = clock.now
+            let result = try Subprocess.run("/usr/bin/curl", [
+                "-s", "-m", "20", "-H", "Content-Type: application/json", "-H", "Accept: application/json, text/event-stream",
+                "-H", "x-rls-user-id: \(profile)", "--data-binary", String(decoding: call, as: UTF8.self),
+                "http://127.0.0.1:\(port)/mcp"])
+            return (result.stdout, clock.now - start)
+        }
+
+        func health() throws -> Int {
+            Int(try Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10",
+                                                     "http://127.0.0.1:\(port)/healthz"]).stdout) ?? 0
+        }
     }
 
     @Test func tabCompletesATableAndAColumnAndCtrlRFindsHistory() async throws {

@@ -3,6 +3,17 @@ import MiniLM
 
 /// Builds the configured embedder (`ZAVA_EMBEDDING_PROVIDER`: local, openai or azure).
 public enum EmbedderFactory {
+    /// The configured model's name (as recorded beside stored vectors), without loading it.
+    public static func modelName(_ configuration: Configuration) -> String {
+        let values = configuration.values
+        func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
+        switch (value("ZAVA_EMBEDDING_PROVIDER") ?? "local").lowercased() {
+        case "openai": return value("ZAVA_EMBEDDING_MODEL") ?? "text-embedding-3-small"
+        case "azure": return "azure:\(value("EMBEDDING_MODEL_DEPLOYMENT_NAME") ?? "")"
+        default: return "all-MiniLM-L6-v2"  // MiniLMEmbedder.modelName
+        }
+    }
+
     public static func make(_ configuration: Configuration) throws -> any Embedder {
         let values = configuration.values
         func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }

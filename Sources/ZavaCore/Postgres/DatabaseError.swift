@@ -66,10 +66,14 @@ public struct ConnectionError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var kind: Kind
     public var message: String
+    /// For `.lost`: the connection was alive when the request began (its transaction started),
+    /// so it broke while the statement ran, not while it sat idle in the pool.
+    public var duringStatement: Bool
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, duringStatement: Bool = false) {
         self.kind = kind
         self.message = message
+        self.duringStatement = duringStatement
     }
 
     public var description: String {

@@ -15,6 +15,9 @@ struct PipelinedStatement: Sendable {
     var rowLimit: Int
     /// Rows read and discarded past the limit before the server is asked to stop instead.
     var drainLimit: Int = 20_000
+    /// Bytes of row data handed to the sink at most (as the server sent them); the row that
+    /// would pass it ends the result as truncated.
+    var byteLimit: Int = .max
 }
 
 /// Receives a streamed result on the connection's queue, one row at a time.
@@ -85,8 +88,23 @@ extension Connection {
         for _ in pipeline.setup {
             if let error = consumeResults(conn) { failure = failure ?? error }
         }
+        // The transaction began on a live connection: a loss from here on happened while the
+        // statement ran (not retried), not while the connection sat idle in the pool.
+        let setupFailed = failure != nil
+        do {
+            return try finish(conn, pipeline, sink, failure, started)
+        } catch var error as ConnectionError where error.kind == .lost && !setupFailed {
+            error.duringStatement = true
+            throw error
+        }
+    }
 
-        var state = StreamState(rowLimit: pipeline.rowLimit, drainLimit: pipeline.drainLimit)
+    /// Streams the user statement's results, then consumes the clean-up statements.
+    private func finish(_ conn: OpaquePointer, _ pipeline: PipelinedStatement, _ sink: RowSink,
+                        _ setupFailure: Error?, _ started: ContinuousClock.Instant) throws -> StatementSummary {
+        let clock = ContinuousClock()
+        var failure = setupFailure
+        var state = StreamState(pipeline)
         _ = PQsetSingleRowMode(conn)
         while let result = PQgetResult(conn) {
             defer { PQclear(result) }
@@ -106,6 +124,9 @@ extension Connection {
             try expectSync(conn)
         }
         if PQstatus(conn) != CONNECTION_OK { throw lostError() }
+        // libpq keeps its input buffer at the size of the largest message it received: after a
+        // huge row, drop the connection rather than keep that memory in the pool.
+        if state.largestRow > 8 << 20 { poison() }
         if let failure { throw failure }
         return StatementSummary(columns: state.columns ?? [], rowCount: state.rowCount, truncated: state.truncated,
                                 commandTag: state.commandTag, elapsed: elapsed)
@@ -153,6 +174,9 @@ extension Connection {
 private struct StreamState {
     let rowLimit: Int
     let drainLimit: Int
+    let byteLimit: Int
+    var bytes = 0
+    var largestRow = 0
     var columns: [Column]?
     var kinds: [PGValueDecoder.Kind] = []
     var rowCount = 0
@@ -162,16 +186,24 @@ private struct StreamState {
     var commandTag = ""
     var error: Error?
 
-    init(rowLimit: Int, drainLimit: Int) {
-        self.rowLimit = rowLimit
-        self.drainLimit = drainLimit
+    init(_ pipeline: PipelinedStatement) {
+        rowLimit = pipeline.rowLimit
+        drainLimit = pipeline.drainLimit
+        byteLimit = pipeline.byteLimit
     }
 
     mutating func handle(_ result: OpaquePointer, conn: OpaquePointer, connection: Connection, sink: RowSink) throws {
         switch PQresultStatus(result) {
         case PGRES_SINGLE_TUPLE:
             try describe(result, connection: connection, sink: sink)
-            guard rowCount < rowLimit else {
+            let size = rowBytes(result)
+            largestRow = max(largestRow, size)
+            if !truncated, rowCount < rowLimit, bytes + size > byteLimit {
+                // Over the byte cap: what is left cannot be kept, so stop the server at once.
+                truncated = true
+                if !cancelSent { connection.canceller.cancel(); cancelSent = true }
+            }
+            guard rowCount < rowLimit, !truncated else {
                 truncated = true
                 discarded += 1
                 if discarded > drainLimit, !cancelSent {
@@ -182,6 +214,7 @@ private struct StreamState {
             }
             try sink.receive(row: RawRow(result: result, kinds: kinds))
             rowCount += 1
+            bytes += size
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
             if PQresultStatus(result) == PGRES_TUPLES_OK { try describe(result, connection: connection, sink: sink) }
             commandTag = String(cString: PQcmdStatus(result))
@@ -209,6 +242,10 @@ private struct StreamState {
         columns = described
         kinds = described.map { PGValueDecoder.kind(for: $0.typeName) }
         try sink.receive(columns: described)
+    }
+
+    private func rowBytes(_ result: OpaquePointer) -> Int {
+        (0..<PQnfields(result)).reduce(0) { $0 + Int(PQgetlength(result, 0, $1)) }
     }
 }
 

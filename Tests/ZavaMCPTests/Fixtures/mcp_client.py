@@ -84,10 +84,47 @@ async def open_raw_session(http: httpx2.AsyncClient, url: str, headers: dict) ->
     return follow
 
 
+async def raw_socket(url: str, case: dict) -> dict:
+    """Bytes straight onto a TCP connection (requests no HTTP client would send); the status
+    line of the answer, or how the connection ended."""
+    hostport = url.split("//", 1)[1].split("/", 1)[0]
+    host, port = hostport.rsplit(":", 1)
+    payload = case["socket"].replace("{port}", port).encode()
+    if "pad" in case:
+        payload = payload.replace(b"{pad}", b"a" * case["pad"])
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(payload)
+        await writer.drain()
+        data = await asyncio.wait_for(reader.read(65536), timeout=10)
+    except (ConnectionError, asyncio.TimeoutError) as exc:
+        return {"name": case.get("name", ""), "error": describe(exc)}
+    finally:
+        writer.close()
+    line = data.split(b"\r\n", 1)[0].decode(errors="replace")
+    if not line.startswith("HTTP/"):
+        return {"name": case.get("name", ""), "error": "closed without an answer" if not data else line}
+    return {"name": case.get("name", ""), "status": int(line.split()[1]),
+            "body": data.split(b"\r\n\r\n", 1)[-1].decode(errors="replace")[:2000]}
+
+
+async def chunked(total: int):
+    chunk = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"' + b"x" * 65536
+    yield chunk
+    sent = len(chunk)
+    while sent < total:
+        yield b"x" * 65536
+        sent += 65536
+    yield b'"}}'
+
+
 async def scenario_raw(url: str, spec: dict) -> dict:
     results = []
     async with httpx2.AsyncClient(timeout=30) as http:
         for case in spec["cases"]:
+            if "socket" in case:
+                results.append(await raw_socket(url, case))
+                continue
             headers = dict(case.get("headers") or {})
             if case.get("session"):
                 headers = {**(await open_raw_session(http, url, headers)), **(case.get("override") or {})}
@@ -95,7 +132,16 @@ async def scenario_raw(url: str, spec: dict) -> dict:
                 headers = {**STREAM_ACCEPT, **headers}
             for name in case.get("drop", []):
                 headers.pop(name, None)
-            if "body_bytes" in case:
+            if "header_pairs" in case:
+                headers = [*headers.items(), *[tuple(pair) for pair in case["header_pairs"]]]
+            if "chunked_bytes" in case:
+                body = chunked(case["chunked_bytes"])
+            elif "nested" in case:
+                depth = case["nested"]
+                body = ('{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":' + "[" * depth + "]" * depth + "}}").encode()
+            elif "raw_body" in case:
+                body = bytes.fromhex(case["raw_body"])
+            elif "body_bytes" in case:
                 body = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"' + b"x" * case["body_bytes"] + b'"}}'
             elif "body" in case:
                 body = case["body"] if isinstance(case["body"], str) else json.dumps(case["body"])
