@@ -33,14 +33,14 @@ public struct Batch {
                     let summary = try await session.streamText(
                         statement, onColumns: { out.write(csv ? CSVRenderer.header($0) : TSVRenderer.header($0)) },
                         onRow: { row in out.write { csv ? CSVRenderer.append(row, to: &$0) : TSVRenderer.append(row, to: &$0) } })
-                    if summary.truncated { Self.warn("result truncated at \(summary.rowCount) rows (row cap)") }
+                    if summary.truncated { Self.warn("result truncated at \(summary.rowCount) rows: the row cap stopped it; use --max-rows or ZAVA_ROW_CAP for more") }
                 case .table, .auto:
                     let result = try await session.run(statement)
                     out.write { TableRenderer(style: .plain).render(result, into: &$0) }
                 default:
                     let result = try await session.run(statement)
                     out.write(format.render(result))
-                    if result.truncated, format != .expanded { Self.warn("result truncated at \(result.rows.count) rows (row cap)") }
+                    if result.truncated, format != .expanded { Self.warn("result truncated at \(result.rows.count) rows: \(Footer.truncationReason)") }
                 }
             } catch {
                 out.flush()
