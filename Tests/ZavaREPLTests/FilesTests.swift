@@ -105,6 +105,18 @@ import Testing
         #expect(defaults.pager && defaults.format == nil && defaults.historySize == 2_000)
     }
 
+    @Test func thePagerIsUsedOnlyForOutputThatDoesNotFit() {
+        let screen = TerminalInfo(rows: 24, columns: 80, unicode: true)
+        #expect(!Pager.needsPaging(String(repeating: "row\n", count: 23), terminal: screen))
+        #expect(Pager.needsPaging(String(repeating: "row\n", count: 24), terminal: screen))
+        #expect(Pager.needsPaging(String(repeating: "x", count: 81) + "\n", terminal: screen))
+        // Colour escapes take no columns.
+        #expect(!Pager.needsPaging("\u{1B}[1m" + String(repeating: "x", count: 80) + "\u{1B}[0m\n", terminal: screen))
+        #expect(!Pager(enabled: false, environment: [:]).page(String(repeating: "row\n", count: 100), terminal: screen))
+        #expect(Pager(enabled: true, environment: [:]).command == "less -SRXF")
+        #expect(Pager(enabled: true, environment: ["PAGER": "more"]).command == "more")
+    }
+
     @Test func helpExplainsEachCommand() {
         #expect(CommandHelp.render(topic: "export").hasPrefix(":export <file> [query]"))
         #expect(CommandHelp.render(topic: "\\d").hasPrefix(":describe <table>"))

@@ -190,6 +190,13 @@ extension ExecutableTests {
         try await Task.sleep(for: .milliseconds(300))
         try terminal.press("Enter")
         try await terminal.waitFor(" needle", count: 2)
+        // A statement typed over two lines is one history entry: Up brings all of it back.
+        try terminal.type("select 'multi'")
+        try terminal.type("as line;")
+        try await terminal.waitFor(" multi")
+        try terminal.press("Up")
+        try terminal.press("Enter")
+        try await terminal.waitFor(" multi", count: 2)
         try terminal.type("\\q")
     }
 }
