@@ -70,6 +70,10 @@ extension ExecutableTests {
         try Self.provisioned()
         let csv = try Self.zava(["--as", "headoffice", "--format", "csv", "-c", "select store_id, store_name from retail.stores order by 1 limit 2"])
         #expect(csv.stdout == "store_id,store_name\r\n1,Zava Retail Seattle\r\n2,Zava Retail Bellevue\r\n")
+        // TSV streams the server's text with PostgreSQL's escapes; NULL is \N, the empty string empty.
+        let tsv = try Self.zava(["--as", "headoffice", "--format", "tsv", "-c",
+                                 "select 1 as a, NULL::text as b, E'x\\ty\\\\z' as c, '' as d"])
+        #expect(tsv.stdout == "a\tb\tc\td\n1\t\\N\tx\\ty\\\\z\t\n")
         let error = try Self.zava(["--as", "seattle", "-c", "select store_nme from retail.stores"])
         #expect(error.status == 1)
         #expect(error.stderr.contains("ERROR:  column \"store_nme\" does not exist\nLINE 1: select store_nme from retail.stores\n               ^"))
