@@ -36,6 +36,39 @@ public enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : paths[0], O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, paths[1], O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, paths[2], O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let status = try spawnAndWait(executable, arguments, environment: environment, actions: &actions)
+        return Output(status: status, stdout: (try? String(contentsOfFile: paths[1], encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: paths[2], encoding: .utf8)) ?? "")
+    }
+
+    /// Runs `executable` with `input` on its standard input through a pipe and the terminal's
+    /// standard output and error, in this process's group (a pager stays in the terminal's
+    /// foreground). A reader that stops early only ends the writing (the caller ignores
+    /// SIGPIPE). Returns the exit status.
+    public static func runFeeding(_ input: [UInt8], to executable: String, _ arguments: [String]) throws -> Int32 {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw Failure(command: executable, status: errno, output: String(cString: strerror(errno))) }
+        let writer = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, ends[0], 0)
+        posix_spawn_file_actions_addclose(&actions, ends[0])
+        posix_spawn_file_actions_addclose(&actions, ends[1])
+        defer { close(ends[0]) } // also when spawning failed
+        return try spawnAndWait(executable, arguments, environment: nil, actions: &actions) {
+            close(ends[0]) // the child's copy is the only reader left: its exit ends the writing
+            ends[0] = -1
+            try? writer.write(contentsOf: input) // EPIPE when the reader quit early
+            try? writer.close()
+        }
+    }
+
+    /// posix_spawn with a clean signal state, `whileRunning` (if any), then waitpid; the exit
+    /// status, or 128 + the signal that ended the child.
+    private static func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String]?,
+                                     actions: inout posix_spawn_file_actions_t,
+                                     whileRunning: () -> Void = {}) throws -> Int32 {
         let argv = [executable] + arguments
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -47,11 +80,10 @@ public enum Subprocess {
         guard spawned == 0 else {
             throw Failure(command: executable, status: spawned, output: String(cString: strerror(spawned)))
         }
+        whileRunning()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Output(status: exitStatus, stdout: (try? String(contentsOfFile: paths[1], encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: paths[2], encoding: .utf8)) ?? "")
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// Runs one of the cluster's programs, as the unprivileged server user when we are root;

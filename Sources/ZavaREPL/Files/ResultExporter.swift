@@ -38,18 +38,13 @@ struct ResultExporter {
             }
             throw ExportError(description: "cannot write \(resolved): \(String(cString: strerror(code)))")
         }
-        defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard count > 0 else {
-                let code = errno
-                if code == EINTR { continue }
-                throw ExportError(description: "cannot write \(resolved): \(String(cString: strerror(code)))")
-            }
-            written += count
+        let file = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try file.write(contentsOf: bytes)
+        } catch {
+            throw ExportError(description: "cannot write \(resolved): \(error.localizedDescription)")
         }
-        return Report(rows: result.rows.count, bytes: written, path: resolved)
+        return Report(rows: result.rows.count, bytes: bytes.count, path: resolved)
     }
 
     static func expand(_ path: String, environment: [String: String]) -> String {
