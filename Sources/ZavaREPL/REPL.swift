@@ -281,7 +281,7 @@ public final class REPL {
     private func show(_ result: QueryResult) {
         let terminal = TerminalInfo.current()
         var text = format.render(result, style: style, width: terminal.columns)
-        if ![.table, .expanded, .auto].contains(format), result.truncated {
+        if !format.announcesTruncation, result.truncated {
             text += "(result truncated at \(result.rows.count) rows: \(Footer.truncationReason))\n"
         }
         out.flush()

@@ -3,7 +3,7 @@ import ZavaCore
 /// `:describe` output in psql's `\d` shape.
 enum SchemaRenderer {
     static func render(_ table: TableSchema, style: RenderStyle) -> String {
-        let text = { (name: String) in Column(name: name, typeOID: 25, typeName: "text") }
+        let text = REPL.textColumn
         let columns = QueryResult(
             columns: [text("Column"), text("Type"), text("Nullable"), text("Default")],
             rows: table.columns.map { [.text($0.name), .text($0.type), .text($0.nullable ? "" : "not null"),

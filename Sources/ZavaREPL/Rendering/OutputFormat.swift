@@ -4,6 +4,10 @@ import ZavaCore
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, expanded, auto, csv, tsv, json, markdown
 
+    /// Whether the rendering itself says that a result was truncated (the aligned formats'
+    /// footer); the others need the notice written beside them.
+    var announcesTruncation: Bool { self == .table || self == .expanded || self == .auto }
+
     /// Renders a whole result (the streaming formats also have row-at-a-time writers).
     /// `width` is the terminal's: `auto` shows rows wider than it expanded.
     public func render(_ result: QueryResult, style: RenderStyle = .plain, width: Int? = nil) -> String {
@@ -11,8 +15,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .table: TableRenderer(style: style).render(result)
         case .expanded: ExpandedRenderer(style: style).render(result)
         case .auto:
-            if let width, TableRenderer(style: style).width(of: result) > width {
-                ExpandedRenderer(style: style).render(result)
+            if let width {
+                TableRenderer(style: style).render(result, fitting: width) ?? ExpandedRenderer(style: style).render(result)
             } else {
                 TableRenderer(style: style).render(result)
             }

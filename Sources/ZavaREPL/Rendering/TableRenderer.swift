@@ -11,18 +11,25 @@ struct TableRenderer {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The width of the table's lines (what `auto` compares with the terminal's).
-    func width(of result: QueryResult) -> Int {
-        let widths = Layout(result, style: style).widths
-        return widths.reduce(0, +) + 3 * widths.count - 1
+    /// The table, or nil when its lines are wider than `width` (`auto` then goes expanded);
+    /// the cells are measured once either way.
+    func render(_ result: QueryResult, fitting width: Int) -> String? {
+        let layout = Layout(result, style: style)
+        guard layout.lineWidth <= width else { return nil }
+        var bytes: [UInt8] = []
+        render(result, layout: layout, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func render(_ result: QueryResult, into out: inout [UInt8]) {
+        render(result, layout: Layout(result, style: style), into: &out)
+    }
+
+    private func render(_ result: QueryResult, layout: Layout, into out: inout [UInt8]) {
         guard !result.columns.isEmpty else {
             out.append(contentsOf: (result.commandTag + "\n").utf8)
             return
         }
-        let layout = Layout(result, style: style)
         let widths = layout.widths
         out.reserveCapacity(out.count + (result.rows.count + 3) * (widths.reduce(0, +) + 3 * widths.count))
         for (index, column) in result.columns.enumerated() {
@@ -114,6 +121,8 @@ struct TableRenderer {
         static let multiLine: Int32 = -1
         var widths: [Int]
         var cellWidths: [Int32]
+        /// Columns of every line: ` a | b ` per column, `|` between.
+        var lineWidth: Int { widths.reduce(0, +) + 3 * widths.count - 1 }
 
         init(_ result: QueryResult, style: RenderStyle) {
             widths = result.columns.map { DisplayWidth.of($0.name) }
