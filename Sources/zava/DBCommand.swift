@@ -22,7 +22,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let runtime = try Runtime.load()
+                let runtime = try Runtime.load(readingPreferences: false)
                 _ = try DBCommand.embedded(runtime)
                 _ = try await runtime.provisioner.prepare(seedScale: scale, listenTCP: tcp, events: Console.report)
                 Console.info("The embedded cluster is ready: \(try runtime.provisioner.cluster.uri(role: .analyst))")
@@ -34,7 +34,7 @@ struct DBCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start the embedded cluster.")
         func run() async throws {
             try await reportingErrors {
-                let cluster = try DBCommand.embedded(try Runtime.load())
+                let cluster = try DBCommand.embedded(try Runtime.load(readingPreferences: false))
                 Console.info(try cluster.start() ? "Started." : "Already running.")
             }
         }
@@ -44,7 +44,7 @@ struct DBCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop the embedded cluster.")
         func run() async throws {
             try await reportingErrors {
-                let cluster = try DBCommand.embedded(try Runtime.load())
+                let cluster = try DBCommand.embedded(try Runtime.load(readingPreferences: false))
                 try cluster.stop()
                 Console.info("Stopped.")
             }
@@ -55,7 +55,7 @@ struct DBCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show whether the embedded cluster is running.")
         func run() async throws {
             try await reportingErrors {
-                let runtime = try Runtime.load()
+                let runtime = try Runtime.load(readingPreferences: false)
                 guard runtime.configuration.usesEmbeddedCluster else {
                     print("external database (ZAVA_DATABASE_URL / PG* variables)")
                     return
@@ -78,7 +78,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let runtime = try Runtime.load()
+                let runtime = try Runtime.load(readingPreferences: false)
                 let cluster = try DBCommand.embedded(runtime)
                 if !yes {
                     Console.info("This deletes every table in \(cluster.dataDirectory.path). Type 'yes' to continue:")
@@ -96,7 +96,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let cluster = try DBCommand.embedded(try Runtime.load())
+                let cluster = try DBCommand.embedded(try Runtime.load(readingPreferences: false))
                 print(try cluster.uri(role: admin ? .owner : .analyst))
             }
         }
@@ -106,7 +106,7 @@ struct DBCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply new or changed sql/ files.")
         func run() async throws {
             try await reportingErrors {
-                let runtime = try Runtime.load()
+                let runtime = try Runtime.load(readingPreferences: false)
                 if runtime.configuration.usesEmbeddedCluster { try runtime.provisioner.cluster.start() }
                 let applied = try await runtime.provisioner.migrate()
                 Console.info(applied.isEmpty ? "Schema is up to date." : "Applied: \(applied.joined(separator: ", "))")
@@ -120,7 +120,7 @@ struct DBCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let runtime = try Runtime.load()
+                let runtime = try Runtime.load(readingPreferences: false)
                 if runtime.configuration.usesEmbeddedCluster { try runtime.provisioner.cluster.start() }
                 let report = try await runtime.provisioner.seed(scale: scale, progress: Console.seedProgress())
                 Console.report(.seeded(report))

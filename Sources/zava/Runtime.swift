@@ -8,8 +8,11 @@ struct Runtime {
     let preferences: Preferences
     let files: ProjectFiles
 
-    static func load() throws -> Runtime {
-        Runtime(configuration: try Configuration.load(), preferences: try Preferences.load(), files: try ProjectFiles.locate())
+    /// `readingPreferences: false` for the commands that never use them (`zava db ...`): a
+    /// mistake in the REPL's config file must not stop anyone from stopping the database.
+    static func load(readingPreferences: Bool = true) throws -> Runtime {
+        Runtime(configuration: try Configuration.load(), preferences: readingPreferences ? try Preferences.load() : Preferences(),
+                files: try ProjectFiles.locate())
     }
 
     /// Flags first, then `ZAVA_*` settings, then the config file.

@@ -23,14 +23,14 @@ struct SearchCommand: AsyncParsableCommand {
                 throw ValidationError("--mode takes vector, hybrid or text")
             }
             let runtime = try Runtime.load()
-            guard let profile = profile ?? runtime.configuration.values["ZAVA_PROFILE"] else { throw MissingIdentityError() }
+            guard let profile = runtime.profile(profile) else { throw MissingIdentityError() }
             let database = try await runtime.openCheckedDatabase(override: rls)
+            defer { Task { await database.close() } }
             let identity = try await database.identities().resolve(profile)
             let search = ProductSearch(session: database.session(for: identity), embedder: try EmbedderFactory.make(runtime.configuration))
             let result = try await search.search(SearchRequest(query: text, maxRows: limit, similarityThreshold: threshold,
                                                                mode: searchMode, category: category, inStockOnly: inStock))
             FileHandle.standardOutput.write(Data(format.render(result).utf8))
-            await database.close()
         }
     }
 }
@@ -54,7 +54,7 @@ struct EmbedCommand: AsyncParsableCommand {
                 print("\(embedder.modelName): \(vector.count) dimensions [\(head), ...] in \(clock.now - start)")
                 return
             }
-            _ = try await runtime.provisioner.prepare(seedScale: runtime.seedScale, events: Console.report)
+            _ = try await runtime.provisioner.prepare(seedScale: runtime.seedScale, embedding: false, events: Console.report)
             let embedder = try EmbedderFactory.make(runtime.configuration)
             Console.report(.embedding(model: embedder.modelName))
             let report = try await runtime.provisioner.embed(with: embedder, progress: Console.embeddingProgress())

@@ -33,7 +33,9 @@ public struct Provisioner: Sendable {
 
     /// The analyst's connection string, after making sure the database can serve it.
     /// - Parameter listenTCP: when creating the cluster, also listen on 127.0.0.1 (a free port).
-    public func prepare(seedScale: Double = 1, listenTCP: Bool = false,
+    /// `embedding: false` leaves a new cluster's embeddings to the caller (`zava embed`, which
+    /// shows progress), instead of computing them here and then finding nothing left to do.
+    public func prepare(seedScale: Double = 1, listenTCP: Bool = false, embedding: Bool = true,
                         events: @Sendable (Event) -> Void = { _ in }) async throws -> String {
         if let external = configuration.externalConninfo { return external }
         let cluster = self.cluster
@@ -50,12 +52,14 @@ public struct Provisioner: Sendable {
             events(.seeded(try await seed(scale: seedScale)))
             // SQL works without embeddings: a missing model or an unreachable embedding service
             // is reported, and `zava embed` finishes the job later.
-            do {
-                let embedder = try EmbedderFactory.make(configuration)
-                events(.embedding(model: embedder.modelName))
-                events(.embedded(try await embed(with: embedder)))
-            } catch {
-                events(.embeddingSkipped(reason: String(describing: error)))
+            if embedding {
+                do {
+                    let embedder = try EmbedderFactory.make(configuration)
+                    events(.embedding(model: embedder.modelName))
+                    events(.embedded(try await embed(with: embedder)))
+                } catch {
+                    events(.embeddingSkipped(reason: String(describing: error)))
+                }
             }
         case .stopped:
             try startTimed(events)
