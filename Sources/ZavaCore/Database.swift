@@ -1,9 +1,12 @@
 import Foundation
+import Synchronization
 
 /// The data layer every front end shares: one pool of analyst connections and the identities.
 public final class Database: Sendable {
     public let pool: ConnectionPool
     public let defaultLimits: QueryLimits
+    /// Read once: the REPL and the MCP endpoint of one process share it.
+    private let directory = Mutex<IdentityDirectory?>(nil)
 
     public init(conninfo: String, poolSize: Int, acquireTimeout: Duration = .seconds(10), limits: QueryLimits) {
         pool = ConnectionPool(conninfo: conninfo, size: poolSize, acquireTimeout: acquireTimeout)
@@ -19,15 +22,18 @@ public final class Database: Sendable {
     /// Catalogue reads with no identity: RLS shows them no store-owned rows.
     var anonymous: Session { Session(identity: nil, pool: pool, limits: defaultLimits) }
 
-    /// Every identity, read from `retail.stores`.
+    /// Every identity, read from `retail.stores` on first use (stores do not change while zava runs).
     public func identities() async throws -> IdentityDirectory {
+        if let known = directory.withLock({ $0 }) { return known }
         let result = try await anonymous.run("SELECT store_id, store_name, rls_user_id FROM retail.stores ORDER BY store_id")
         let stores = result.rows.compactMap { row -> (id: Int, name: String, rlsUserID: UUID)? in
             guard case .int(let id) = row[0], case .text(let name) = row[1], case .uuid(let text) = row[2],
                   let uuid = UUID(uuidString: text) else { return nil }
             return (Int(id), name, uuid)
         }
-        return IdentityDirectory(stores: stores)
+        let loaded = IdentityDirectory(stores: stores)
+        directory.withLock { $0 = loaded }
+        return loaded
     }
 
     /// The connected database's name (the REPL's prompt); read with no identity.

@@ -62,7 +62,8 @@ public struct Session: Sendable {
     func run(_ sql: String, parameters: [String?], settings: [String: String]) async throws -> QueryResult {
         let (summary, sink) = try await retryingOnStaleConnection { () -> (StatementSummary, CollectingSink) in
             let sink = CollectingSink()
-            return (try await execute(sql, parameters: parameters, settings: settings, into: sink), sink)
+            // A collected result keeps every row: its bytes are bounded too.
+            return (try await execute(sql, parameters: parameters, settings: settings, byteLimit: limits.byteCap, into: sink), sink)
         }
         return QueryResult(columns: summary.columns.isEmpty ? sink.columns : summary.columns, rows: sink.rows,
                            truncated: summary.truncated, commandTag: summary.commandTag, elapsed: summary.elapsed)
@@ -73,10 +74,7 @@ public struct Session: Sendable {
     public func stream(_ sql: String, parameters: [String?] = [],
                        onColumns: @escaping @Sendable ([Column]) throws -> Void,
                        onRow: @escaping @Sendable ([PGValue]) throws -> Void) async throws -> StatementSummary {
-        let sink = ClosureSink(onColumns: onColumns, onRawRow: { try onRow($0.decoded()) })
-        return try await retryingOnStaleConnection(canRetry: { !sink.started }) {
-            try await execute(sql, parameters: parameters, settings: [:], into: sink)
-        }
+        try await streamText(sql, parameters: parameters, onColumns: onColumns, onRow: { try onRow($0.decoded()) })
     }
 
     /// Streams rows as the server's text (`RawRow`, valid only inside `onRow`): for writers
@@ -86,15 +84,14 @@ public struct Session: Sendable {
                            onRow: @escaping @Sendable (RawRow) throws -> Void) async throws -> StatementSummary {
         let sink = ClosureSink(onColumns: onColumns, onRawRow: onRow)
         return try await retryingOnStaleConnection(canRetry: { !sink.started }) {
-            try await execute(sql, parameters: parameters, settings: [:], into: sink)
+            try await execute(sql, parameters: parameters, settings: [:], byteLimit: .max, into: sink)
         }
     }
 
-    private func execute(_ sql: String, parameters: [String?], settings: [String: String],
+    private func execute(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
                          into sink: RowSink) async throws -> StatementSummary {
         var pipeline = pipeline(sql, parameters, settings: settings)
-        // A collecting sink keeps every row: bound its bytes. A streaming one keeps none.
-        if sink is CollectingSink { pipeline.byteLimit = limits.byteCap }
+        pipeline.byteLimit = byteLimit
         return try await pool.withConnection { connection in
             try await connection.execute(pipeline, into: sink)
         }

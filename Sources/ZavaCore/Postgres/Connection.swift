@@ -60,7 +60,10 @@ final class Connection: @unchecked Sendable {
     /// Runs blocking libpq work on this connection's queue; a Swift task cancellation sends the
     /// server a cancel request for whatever statement is running.
     func withHandle<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer, Connection) throws -> T) async throws -> T {
-        try await withTaskCancellationHandler {
+        // This operation's own cancel: one arriving after it ended must not reach the next
+        // borrower of the connection.
+        let operation = canceller.arm()
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
                     guard self.canceller.begin() else {
@@ -75,7 +78,7 @@ final class Connection: @unchecked Sendable {
                 }
             }
         } onCancel: {
-            self.canceller.cancel()
+            self.canceller.cancel(operation: operation)
         }
     }
 
@@ -182,9 +185,21 @@ final class Canceller: @unchecked Sendable {
     private var wanted = false
     private var active = false
     private var requested = false
+    /// Counts operations, so a task's cancel applies to its own operation only.
+    private var generation = 0
 
     init(connection: OpaquePointer) {
         cancelHandle = PQgetCancel(connection)
+    }
+
+    /// Starts a new operation (before it is queued): cancels meant for earlier ones are void.
+    func arm() -> Int {
+        lock.withLock {
+            generation += 1
+            wanted = false
+            requested = false
+            return generation
+        }
     }
 
     /// Called on the connection's queue before an operation; false if it was cancelled already.
@@ -202,9 +217,11 @@ final class Canceller: @unchecked Sendable {
         }
     }
 
-    /// Asks the server to cancel the current operation, and keeps asking until it ends.
-    func cancel() {
+    /// Asks the server to cancel the current operation (or `operation`, when it is still the
+    /// current one), and keeps asking until it ends.
+    func cancel(operation: Int? = nil) {
         let start = lock.withLock { () -> Bool in
+            if let operation, operation != generation { return false }
             let first = !wanted
             wanted = true
             requested = true
