@@ -78,9 +78,13 @@ static inline minilm_sgemm_function minilm_sgemm_entry(void) {
 }
 
 /// Row-major C = alpha·A·op(B) + beta·C (A not transposed).
+/// Does nothing when OpenBLAS is missing (callers check `BLAS.isAvailable` first; a bench
+/// that did not gets a failed self-check rather than a crash).
 static inline void minilm_sgemm(int transposeB, int m, int n, int k, float alpha, const float *a, int lda,
                                 const float *b, int ldb, float beta, float *c, int ldc) {
-    minilm_sgemm_entry()(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+    minilm_sgemm_function sgemm = minilm_sgemm_entry();
+    if (sgemm == NULL) return;
+    sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
                          b, ldb, beta, c, ldc);
 }
 

@@ -19,7 +19,7 @@ import ZavaCore
             var environment = ProcessInfo.processInfo.environment
             environment["FAIL_FIRST"] = String(failFirst)
             environment["LOG"] = log.path
-            environment["DIMENSION"] = "8"
+            environment["DIMENSION"] = "1536" // the model's own size: 8 only when zava asks for it
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
@@ -70,6 +70,7 @@ import ZavaCore
         #expect(requests.count == 3) // two 429s with Retry-After, then the answer
         #expect(requests.last?["path"] as? String == "/v1/embeddings")
         #expect((requests.last?["body"] as? [String: Any])?["model"] as? String == "text-embedding-3-small")
+        #expect((requests.last?["body"] as? [String: Any])?["dimensions"] as? Int == 8)
     }
 
     @Test func azureDeploymentURLAndKeyHeader() throws {

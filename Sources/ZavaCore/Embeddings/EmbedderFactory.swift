@@ -7,6 +7,12 @@ public enum EmbedderFactory {
     public static func modelName(_ configuration: Configuration) -> String {
         let values = configuration.values
         func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
+        /// A dimension the user chose is asked of the service, not only expected from it.
+        func hosted(_ settings: HostedEmbedder.Settings) -> HostedEmbedder.Settings {
+            var settings = settings
+            if value("ZAVA_EMBEDDING_DIMENSION") != nil { settings.requestedDimensions = settings.dimension }
+            return settings
+        }
         switch (value("ZAVA_EMBEDDING_PROVIDER") ?? "local").lowercased() {
         case "openai": return value("ZAVA_EMBEDDING_MODEL") ?? "text-embedding-3-small"
         case "azure": return "azure:\(value("EMBEDDING_MODEL_DEPLOYMENT_NAME") ?? "")"
@@ -30,6 +36,12 @@ public enum EmbedderFactory {
             }
             return model.contains("large") ? 3072 : 1536
         }
+        /// A dimension the user chose is asked of the service, not only expected from it.
+        func hosted(_ settings: HostedEmbedder.Settings) -> HostedEmbedder.Settings {
+            var settings = settings
+            if value("ZAVA_EMBEDDING_DIMENSION") != nil { settings.requestedDimensions = settings.dimension }
+            return settings
+        }
         switch (value("ZAVA_EMBEDDING_PROVIDER") ?? "local").lowercased() {
         case "local":
             let directory = value("ZAVA_MODEL_DIR").map { URL(fileURLWithPath: $0) }
@@ -41,8 +53,8 @@ public enum EmbedderFactory {
             guard let url = URL(string: base.hasSuffix("/embeddings") ? base : base + "/embeddings") else {
                 throw ConfigurationError(key: "OPENAI_BASE_URL", value: base, expected: "a URL")
             }
-            return HostedEmbedder(settings: .init(url: url, headers: ["Authorization": "Bearer \(try required("OPENAI_API_KEY"))"],
-                                                  model: model, modelName: model, dimension: try dimension(for: model)))
+            return HostedEmbedder(settings: hosted(.init(url: url, headers: ["Authorization": "Bearer \(try required("OPENAI_API_KEY"))"],
+                                                         model: model, modelName: model, dimension: try dimension(for: model))))
         case "azure":
             let endpoint = try required("AZURE_OPENAI_ENDPOINT")
             let deployment = try required("EMBEDDING_MODEL_DEPLOYMENT_NAME")
@@ -53,8 +65,8 @@ public enum EmbedderFactory {
             }
             let headers = try value("AZURE_OPENAI_API_KEY").map { ["api-key": $0] }
                 ?? ["Authorization": "Bearer \(try required("AZURE_OPENAI_AD_TOKEN"))"]
-            return HostedEmbedder(settings: .init(url: url, headers: headers, model: nil, modelName: "azure:\(deployment)",
-                                                  dimension: try dimension(for: deployment)))
+            return HostedEmbedder(settings: hosted(.init(url: url, headers: headers, model: nil, modelName: "azure:\(deployment)",
+                                                         dimension: try dimension(for: deployment))))
         case let other:
             throw ConfigurationError(key: "ZAVA_EMBEDDING_PROVIDER", value: other, expected: "local, openai or azure")
         }

@@ -14,6 +14,9 @@ public struct HostedEmbedder: Embedder {
         public var model: String?
         public var modelName: String
         public var dimension: Int
+        /// Sent as "dimensions" when the user chose a size (OpenAI's text-embedding-3 models,
+        /// and Azure deployments of them, shorten their vectors to it); nil keeps the model's own.
+        public var requestedDimensions: Int?
         public var timeout: Duration = .seconds(30)
         public var maxAttempts = 4
         public var initialBackoff: Duration = .milliseconds(500)
@@ -84,7 +87,7 @@ public struct HostedEmbedder: Embedder {
         request.timeoutInterval = Double(settings.timeout.components.seconds)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         for (name, value) in settings.headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = try JSONEncoder().encode(Request(input: texts, model: settings.model))
+        request.httpBody = try JSONEncoder().encode(Request(input: texts, model: settings.model, dimensions: settings.requestedDimensions))
         var backoff = settings.initialBackoff
         var lastError: Error = HostedEmbedderError(status: nil, message: "no attempt made")
         for attempt in 1...max(1, settings.maxAttempts) {

@@ -23,6 +23,12 @@ struct EmbeddingIndexer {
     let embedder: any Embedder
     let batchSize = 64
 
+    /// The text a product's vector is computed from (also read by the doctor's staleness check).
+    static let sourceTextSQL = "coalesce(p.product_name, '') || '. ' || p.product_description"
+
+    /// What `source_hash` stores: a vector is stale when its product's text or the model changed.
+    static func sourceHash(model: String, text: String) -> String { Checksum.fnv1a(model + "\u{0}" + text) }
+
     func run(on connection: Connection, progress: @escaping @Sendable (EmbeddingProgress) -> Void) async throws -> EmbeddingReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -50,13 +56,13 @@ struct EmbeddingIndexer {
                 """)
         }
         let products = try await connection.queryText("""
-            SELECT p.product_id::text, coalesce(p.product_name, '') || '. ' || p.product_description, e.source_hash
+            SELECT p.product_id::text, \(Self.sourceTextSQL), e.source_hash
             FROM retail.products p LEFT JOIN retail.product_description_embeddings e USING (product_id)
             ORDER BY p.product_id
             """)
         let pending = products.compactMap { row -> (id: String, text: String, hash: String)? in
             guard let id = row[0], let text = row[1] else { return nil }
-            let hash = Checksum.fnv1a(embedder.modelName + "\u{0}" + text)
+            let hash = Self.sourceHash(model: embedder.modelName, text: text)
             return row[2] == hash ? nil : (id, text, hash)
         }
         progress(EmbeddingProgress(done: 0, total: pending.count))
@@ -71,12 +77,17 @@ struct EmbeddingIndexer {
             let payload = Array(copy.utf8)
             let ids = batch.map(\.id).joined(separator: ",")
             try await connection.executeScript("BEGIN; DELETE FROM retail.product_description_embeddings WHERE product_id IN (\(ids));")
-            let sent = SentOnce(payload)
-            try await connection.copyIn(
-                "COPY retail.product_description_embeddings (product_id, description_embedding, source_hash) FROM STDIN") {
-                sent.take()
+            do {
+                let sent = SentOnce(payload)
+                try await connection.copyIn(
+                    "COPY retail.product_description_embeddings (product_id, description_embedding, source_hash) FROM STDIN") {
+                    sent.take()
+                }
+                try await connection.executeScript("COMMIT")
+            } catch {
+                try? await connection.executeScript("ROLLBACK") // the batch's old vectors stay
+                throw error
             }
-            try await connection.executeScript("COMMIT")
             done += batch.count
             progress(EmbeddingProgress(done: done, total: pending.count))
         }

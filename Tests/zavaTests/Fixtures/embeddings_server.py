@@ -7,15 +7,15 @@ path and headers in LOG (JSON lines). Prints its port on stdout once listening.
 import hashlib, json, os, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-DIMENSION = int(os.environ.get("DIMENSION", "8"))
+DIMENSION = int(os.environ.get("DIMENSION", "1536"))  # unless the request asks for "dimensions", as OpenAI does
 FAIL_FIRST = int(os.environ.get("FAIL_FIRST", "0"))
 LOG = os.environ["LOG"]
 state = {"requests": 0}
 
 
-def vector(text):
+def vector(text, dimension):
     digest = hashlib.sha256(text.encode()).digest()
-    return [(digest[i % len(digest)] - 128) / 128.0 for i in range(DIMENSION)]
+    return [(digest[i % len(digest)] - 128) / 128.0 for i in range(dimension)]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -38,7 +38,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b'{"error": {"message": "bad key"}}')
             return
-        data = [{"index": i, "embedding": vector(text)} for i, text in enumerate(body["input"])]
+        data = [{"index": i, "embedding": vector(text, body.get("dimensions", DIMENSION))} for i, text in enumerate(body["input"])]
         payload = json.dumps({"data": list(reversed(data)), "model": body.get("model")}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
