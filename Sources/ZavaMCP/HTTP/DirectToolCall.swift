@@ -74,18 +74,10 @@ struct DirectToolCall: Sendable, Equatable {
         return Array(data)
     }
 
-    private static func envelopeID(_ id: MCP.ID) -> JSONRPCEnvelope.ID {
+    static func envelopeID(_ id: MCP.ID) -> JSONRPCEnvelope.ID {
         switch id {
         case .number(let value): .number(value)
         case .string(let value): .string(value)
-        }
-    }
-
-    /// The id as JSON text (`7`, `"a"`), as `JSONRPCEnvelope.ID.jsonFragment` writes it.
-    static func fragment(_ id: MCP.ID) -> String {
-        switch id {
-        case .number(let value): String(value)
-        case .string(let value): JSONString.quote(value)
         }
     }
 }

@@ -98,7 +98,7 @@ struct MCPEndpoint: Sendable {
                         channel: any Channel) async -> Response {
         let session = headers[HTTPHeaderName.sessionID]
         inFlight.begin(requestID, channel: channel,
-                       rpcKey: session.map { Self.rpcKey(session: $0, id: DirectToolCall.fragment(call.id)) })
+                       rpcKey: session.map { Self.rpcKey(session: $0, id: DirectToolCall.envelopeID(call.id).jsonFragment) })
         let outcome: Result<CallTool.Result, MCPError>
         do throws(MCPError) {
             outcome = .success(try await runner.call(call.name, arguments: call.arguments, principal: principal, requestID: requestID))
