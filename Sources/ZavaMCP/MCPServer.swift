@@ -22,6 +22,7 @@ public final class MCPServer: Service, Sendable {
     private let logger: Logger
     private let listening = ListeningState()
     private let inFlight = InFlightRequests()
+    private let deadlines: RequestDeadlines
     private let metrics: ServerMetrics
     private let host: any TransportHost
     private let endpoint: MCPEndpoint
@@ -53,8 +54,9 @@ public final class MCPServer: Service, Sendable {
         let base = database.defaultLimits
         let limits = QueryLimits(rowCap: configuration.rowCap ?? base.rowCap,
                                  statementTimeout: min(base.statementTimeout, configuration.requestTimeout))
+        let deadlines = RequestDeadlines(timeout: configuration.requestTimeout)
         let runner = ToolCallRunner(catalog: catalog, database: database, directory: directory, limits: limits,
-                                    timeout: configuration.requestTimeout, search: search, inFlight: inFlight,
+                                    timeout: configuration.requestTimeout, deadlines: deadlines, search: search, inFlight: inFlight,
                                     metrics: metrics, logger: logger)
         let factory = MCPSessionFactory(runner: runner)
         let host: any TransportHost = configuration.stateless
@@ -63,11 +65,13 @@ public final class MCPServer: Service, Sendable {
                               maxSessions: configuration.maxSessions, logger: logger)
         self.configuration = configuration
         self.database = database
+        self.deadlines = deadlines
         self.logger = logger
         self.metrics = metrics
         self.host = host
         self.startupNotes = notes
         self.endpoint = MCPEndpoint(configuration: configuration, listening: listening,
+                                    policies: OriginPolicyCache(configuration: configuration),
                                     authenticator: RequestAuthenticator(mode: mode, directory: directory), host: host,
                                     runner: runner, inFlight: inFlight, metrics: metrics, logger: logger)
     }
@@ -102,7 +106,19 @@ public final class MCPServer: Service, Sendable {
             logger: logger)
         do {
             try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await application.run() }
+                // Requests are answered on threads that may wait in libpq: one per pooled
+                // connection, and two for the requests that are not waiting.
+                let threads = BlockingExecutor(name: "zava-mcp", threads: database.pool.size + 2)
+                group.addTask { [deadlines] in
+                    // The timeouts are swept until the HTTP server has drained: calls still
+                    // finishing during a graceful shutdown keep theirs.
+                    try await withThrowingDiscardingTaskGroup { serving in
+                        serving.addTask { await deadlines.run() }
+                        defer { threads.shutdown() }
+                        try await threads.run(databaseCallsInline: true) { try await application.run() }
+                        serving.cancelAll()
+                    }
+                }
                 group.addTask { [host, configuration] in
                     let interval = min(Duration.seconds(60), configuration.sessionIdleTimeout / 2)
                     try? await cancelWhenGracefulShutdown {

@@ -12,7 +12,7 @@ enum Serve {
     static func run(_ options: ServeOptions, runtime: Runtime, database: Database, profile: String?,
                     format: OutputFormat, makeEmbedder: @escaping @Sendable () throws -> any Embedder) async throws {
         let interactive = !options.noREPL && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
-        var logger = Logger(label: "zava.mcp")
+        var logger = Logger(label: "zava.mcp", factory: StandardErrorLogHandler.init(label:))
         // In the REPL's terminal only warnings; headless, the request log (stderr).
         logger.logLevel = runtime.configuration.values["ZAVA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
             ?? (interactive ? .warning : .info)
@@ -43,7 +43,7 @@ enum Serve {
             Console.info("zava: the MCP endpoint stopped; exiting.")
             exit(failed ? 1 : 0)
         }
-        try await withTaskExecutorPreference(DedicatedThreadExecutor(name: "zava-repl")) {
+        try await BlockingExecutor(name: "zava-repl").run {
             let repl = try await REPL(database: database, configuration: runtime.configuration, preferences: runtime.preferences,
                                       profile: runtime.profile(profile), format: format, makeEmbedder: makeEmbedder, serverStatus: { await server.status().description })
             await repl.run()

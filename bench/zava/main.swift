@@ -4,7 +4,8 @@ import ZavaREPL
 
 // Data-layer and search latency, printed one figure per line with its reference beside it.
 // Usage: zava-bench [point|search|completion] (point and search by default); uses the configured
-// database (.env, ZAVA_*); completion needs none.
+// database (.env, ZAVA_*); completion needs none. `zava-bench mcp ...` is the MCP load generator
+// of bench/mcp_throughput.py (see MCPLoad.swift).
 
 func percentile(_ values: [Duration], _ p: Double) -> Double {
     let sorted = values.sorted()
@@ -14,6 +15,22 @@ func percentile(_ values: [Duration], _ p: Double) -> Double {
 }
 
 let which = CommandLine.arguments.dropFirst().first
+
+if which == "mcp" {
+    let arguments = Array(CommandLine.arguments.dropFirst(2))
+    guard arguments.count >= 4, let port = Int(arguments[0]), let clients = Int(arguments[1]), let seconds = Double(arguments[2]) else {
+        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID]\n".utf8))
+        exit(2)
+    }
+    do {
+        try MCPLoad(port: port, clients: clients, seconds: seconds, identity: arguments[3],
+                    maxID: arguments.count > 4 ? Int(arguments[4]) ?? 200_000 : 200_000).run()
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("zava-bench mcp: \(error)\n".utf8))
+        exit(1)
+    }
+}
 
 if which == "completion" {
     // Tab completion on a 1,000-table, 20,000-column catalogue: index build and per-key response.

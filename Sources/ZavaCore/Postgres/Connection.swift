@@ -4,6 +4,7 @@ import Foundation
 
 /// One libpq connection. Every libpq call on it runs on its own serial queue, so blocking
 /// network I/O never stalls Swift's cooperative thread pool; callers `await` the result.
+/// Tasks on a `BlockingExecutor` that allows it make the calls on their own thread instead.
 final class Connection: @unchecked Sendable {
     let handle: OpaquePointer
     private let queue: DispatchQueue
@@ -57,29 +58,35 @@ final class Connection: @unchecked Sendable {
     /// The server's version number, e.g. 180006.
     var serverVersion: Int { Int(PQserverVersion(handle)) }
 
-    /// Runs blocking libpq work on this connection's queue; a Swift task cancellation sends the
-    /// server a cancel request for whatever statement is running.
+    /// Runs blocking libpq work on this connection's queue, or right here when the task runs
+    /// on a `BlockingExecutor` that allows it; a Swift task cancellation sends the server a
+    /// cancel request for whatever statement is running.
     func withHandle<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer, Connection) throws -> T) async throws -> T {
         // This operation's own cancel: one arriving after it ended must not reach the next
         // borrower of the connection.
         let operation = canceller.arm()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                queue.async {
-                    guard self.canceller.begin() else {
-                        self.canceller.end()
-                        self.poison()
-                        continuation.resume(throwing: DatabaseError(sqlState: "57014", message: "canceling statement due to user request"))
-                        return
-                    }
-                    let result = Result { try body(self.handle, self) }
-                    self.canceller.end()
-                    continuation.resume(with: result)
-                }
+            if BlockingExecutor.mayBlockForDatabase {
+                BlockingExecutor.willBlock()
+                return try perform(body)
+            }
+            return try await withCheckedThrowingContinuation { continuation in
+                queue.async { continuation.resume(with: Result { try self.perform(body) }) }
             }
         } onCancel: {
             self.canceller.cancel(operation: operation)
         }
+    }
+
+    /// One operation, on whichever thread may block: not begun if cancelled already.
+    private func perform<T>(_ body: (OpaquePointer, Connection) throws -> T) throws -> T {
+        guard canceller.begin() else {
+            canceller.end()
+            poison()
+            throw DatabaseError(sqlState: "57014", message: "canceling statement due to user request")
+        }
+        defer { canceller.end() }
+        return try body(handle, self)
     }
 
     func poison() { isPoisoned = true }

@@ -15,6 +15,7 @@ import NIOCore
 struct MCPEndpoint: Sendable {
     let configuration: MCPServerConfiguration
     let listening: ListeningState
+    let policies: OriginPolicyCache
     let authenticator: RequestAuthenticator
     let host: any TransportHost
     let runner: ToolCallRunner
@@ -26,7 +27,7 @@ struct MCPEndpoint: Sendable {
         let requestID = Self.newRequestID()
         let method = request.method.rawValue
         let headers = Self.headers(of: request)
-        let policy = OriginPolicy(configuration: configuration, port: listening.port ?? configuration.port)
+        let policy = policies.policy(port: listening.port ?? configuration.port)
         if let refusal = policy.check(host: request.head.authority, origin: headers["origin"]) {
             return refuse(refusal, id: nil, method: method, requestID: requestID)
         }

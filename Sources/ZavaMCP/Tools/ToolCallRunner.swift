@@ -13,6 +13,7 @@ struct ToolCallRunner: Sendable {
     let directory: IdentityDirectory
     let limits: QueryLimits
     let timeout: Duration
+    let deadlines: RequestDeadlines
     let search: (any ProductSearching)?
     let inFlight: InFlightRequests
     let metrics: ServerMetrics
@@ -62,24 +63,20 @@ struct ToolCallRunner: Sendable {
 
     /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
     /// or its disconnection can cancel it; cancelling reaches the database as a cancel request.
-    /// The timeout is a dispatch timer that cancels the task (cheaper per call than racing a
-    /// sleeping child task in a task group); a call it stopped answers with the timeout message.
+    /// The task starts on this thread (`Task.immediate`, on the same executor: no hop to
+    /// another thread before the query is sent); the timeout is a watch in `deadlines`, and a call it stopped answers
+    /// with the timeout message.
     private func run(_ tool: any AnalystTool, _ arguments: [String: Value]?, context: ToolContext,
                      requestID: String) async -> ToolReply {
-        let work = Task { await tool.call(arguments, context: context) }
+        let work = Task.immediate(executorPreference: BlockingExecutor.current) { await tool.call(arguments, context: context) }
         let timedOut = Flag()
-        // A timer source, not `asyncAfter`: a cancelled work item stays queued (with the task it
-        // holds) until its deadline, which at thousands of calls a second is a lot of memory.
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.setEventHandler {
+        let watch = deadlines.watch(until: .now + timeout) {
             timedOut.set()
             work.cancel()
         }
-        timer.schedule(deadline: .now() + Self.interval(timeout))
-        timer.activate()
         inFlight.attach(requestID) { work.cancel() }
         let reply = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
-        timer.cancel()
+        deadlines.unwatch(watch)
         inFlight.detach(requestID)
         if timedOut.isSet {
             return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(timeout)); the query was cancelled")
@@ -91,13 +88,6 @@ struct ToolCallRunner: Sendable {
         private let value = Atomic(false)
         func set() { value.store(true, ordering: .sequentiallyConsistent) }
         var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
-    }
-
-    static func interval(_ duration: Duration) -> DispatchTimeInterval {
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !nanoseconds.overflow, nanoseconds.partialValue < Int64(Int.max) - 1_000_000_000 else { return .never }
-        return .nanoseconds(Int(nanoseconds.partialValue + attoseconds / 1_000_000_000))
     }
 
     private func principal(from http: MCP.HTTPRequest?) -> Principal? {

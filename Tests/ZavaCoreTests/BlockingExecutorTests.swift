@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import ZavaCore
+@testable import ZavaTestSupport
+
+/// The executor the MCP endpoint answers on: statements block its threads, never the work
+/// queued behind them, and everything it runs can still be cancelled.
+@Suite struct BlockingExecutorTests {
+    @Test func statementsRunInlineOnlyWhenAskedAndOnTheExecutor() async throws {
+        let executor = BlockingExecutor(name: "zava-test", threads: 2)
+        defer { executor.shutdown() }
+        #expect(!BlockingExecutor.mayBlockForDatabase)
+        let inline = await executor.run(databaseCallsInline: true) { BlockingExecutor.mayBlockForDatabase }
+        let queued = await executor.run { BlockingExecutor.mayBlockForDatabase }
+        // An unstructured task keeps the task-locals but not the executor: it must not block.
+        let escaped = await executor.run(databaseCallsInline: true) { await Task { BlockingExecutor.mayBlockForDatabase }.value }
+        #expect(inline && !queued && !escaped)
+    }
+
+    @Test func inlineStatementsRunSideBySideAndAnswerLikeTheQueues() async throws {
+        let database = try await TestEnvironment.shared.database("datalayer")
+        let analyst = try database.analyst(poolSize: 4)
+        let session = analyst.session(for: try await analyst.identities().resolve("seattle"))
+        let expected = try await session.run("SELECT count(*) FROM retail.orders").rows
+        let executor = BlockingExecutor(name: "zava-test", threads: 6)
+        defer { executor.shutdown() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let answers = try await executor.run(databaseCallsInline: true) {
+            try await withThrowingTaskGroup(of: [[PGValue]].self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await session.run("SELECT count(*) FROM retail.orders, pg_sleep(0.5)").rows }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        #expect(answers == Array(repeating: expected, count: 4), "RLS applies inline exactly as on the queues")
+        // Four half-second statements on four threads: together, not one after another (2 s).
+        #expect(clock.now - start < .milliseconds(1_800))
+        await analyst.close()
+    }
+
+    /// A job queued by a task that then blocks in libpq is handed to another thread instead of
+    /// waiting behind the statement.
+    @Test func workQueuedBeforeAStatementDoesNotWaitForIt() async throws {
+        let database = try await TestEnvironment.shared.database("datalayer")
+        let analyst = try database.analyst(poolSize: 1)
+        let session = analyst.session(for: .headOffice)
+        let executor = BlockingExecutor(name: "zava-test", threads: 2)
+        defer { executor.shutdown() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let quickDone = Stamp()
+        try await executor.run(databaseCallsInline: true) {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask {
+                    // Enqueued from this thread just before it blocks for a second.
+                    async let quick: Void = { quickDone.set(clock.now) }()
+                    _ = try await session.run("SELECT pg_sleep(1)")
+                    await quick
+                }
+            }
+        }
+        let quick = try #require(quickDone.value)
+        #expect(quick - start < .milliseconds(700), "the quick job waited for the statement")
+        await analyst.close()
+    }
+
+    @Test func cancellingAnInlineStatementCancelsItOnTheServer() async throws {
+        let database = try await TestEnvironment.shared.database("datalayer")
+        let analyst = try database.analyst(poolSize: 1)
+        let session = analyst.session(for: .headOffice)
+        let executor = BlockingExecutor(name: "zava-test", threads: 2)
+        defer { executor.shutdown() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let sleeper = Task { try await executor.run(databaseCallsInline: true) { try await session.run("SELECT pg_sleep(30)") } }
+        try await Task.sleep(for: .milliseconds(300))
+        sleeper.cancel()
+        await #expect(throws: DatabaseError.self) { try await sleeper.value }
+        #expect(clock.now - start < .seconds(5))
+        #expect(try await executor.run(databaseCallsInline: true) { try await session.run("SELECT 2").rows } == [[.int(2)]])
+        await analyst.close()
+    }
+
+    @Test func workArrivingAfterShutdownStillRuns() async throws {
+        let executor = BlockingExecutor(name: "zava-test", threads: 2)
+        executor.shutdown()
+        try await Task.sleep(for: .milliseconds(50))
+        let answer = await executor.run { () async -> Int in
+            await withTaskGroup(of: Int.self) { group in
+                for value in 1...10 { group.addTask { value } }
+                return await group.reduce(0, +)
+            }
+        }
+        #expect(answer == 55)
+    }
+}
+
+private final class Stamp: Sendable {
+    private let instant = Mutex<ContinuousClock.Instant?>(nil)
+    func set(_ value: ContinuousClock.Instant) { instant.withLock { $0 = value } }
+    var value: ContinuousClock.Instant? { instant.withLock { $0 } }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// A load generator for the MCP endpoint about as light as pgbench, so that the figures beside
+/// pgbench's measure the server rather than the client: one thread drives every client's
+/// keep-alive connection with poll(2), requests are formatted from bytes, and answers are framed
+/// by Content-Length (or the last chunk) and checked for `"isError":false` without parsing JSON.
+///
+///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID]
+///
+/// Prints one JSON line: calls, errors (HTTP statuses, 200 for a tool error), elapsed seconds
+/// and every call's latency in microseconds.
+struct MCPLoad {
+    let port: Int
+    let clients: Int
+    let seconds: Double
+    let identity: String
+    let maxID: Int
+
+    private final class Client {
+        let socket: Int32
+        var head: [UInt8] = []
+        var buffer: [UInt8] = []
+        var started: UInt64 = 0
+        var id = 1
+
+        init(socket: Int32) { self.socket = socket }
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    func run() throws {
+        let clients = try (0..<self.clients).map { _ in try open() }
+        var latencies: [Int] = []
+        var errors: [Int] = []
+        latencies.reserveCapacity(Int(seconds * 20_000))
+        var fds = clients.map { pollfd(fd: $0.socket, events: Int16(POLLIN), revents: 0) }
+        let start = Self.now()
+        let deadline = start + UInt64(seconds * 1e9)
+        for client in clients { try send(client) }
+        var active = clients.count
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while active > 0 {
+            guard poll(&fds, nfds_t(fds.count), 1_000) >= 0 else { throw Failure(description: "poll: \(errno)") }
+            for index in fds.indices where fds[index].revents != 0 {
+                let client = clients[index]
+                let count = chunk.withUnsafeMutableBytes { recv(client.socket, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { throw Failure(description: "the server closed a connection") }
+                client.buffer += chunk[0..<count]
+                guard let answer = Self.answer(in: client.buffer) else { continue }
+                let now = Self.now()
+                client.buffer.removeFirst(answer.length)
+                if answer.status == 200, Self.contains(answer.body, #""isError":false"#) {
+                    latencies.append(Int((now - client.started) / 1_000))
+                } else {
+                    errors.append(answer.status)
+                }
+                if now < deadline {
+                    try send(client)
+                } else {
+                    fds[index].events = 0
+                    active -= 1
+                }
+            }
+        }
+        let elapsed = Double(Self.now() - start) / 1e9
+        for client in clients { close(client.socket) }
+        print(#"{"calls":\#(latencies.count),"errors":\#(errors),"elapsed":\#(elapsed),"latencies_us":\#(latencies)}"#)
+    }
+
+    /// A connection with an initialized MCP session (stateful or stateless alike).
+    private func open() throws -> Client {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "cannot connect to port \(port): \(errno)") }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let client = Client(socket: fd)
+        let base = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nx-rls-user-id: \(identity)\r\n"
+            + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+        let initialize = #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"zava-bench","version":"1"}}}"#
+        let opened = try exchange(client, base + "Content-Length: \(initialize.utf8.count)\r\n\r\n" + initialize)
+        var session = "MCP-Protocol-Version: 2025-06-18\r\n"
+        if let id = opened.session { session += "Mcp-Session-Id: \(id)\r\n" }
+        let note = #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
+        _ = try exchange(client, base + session + "Content-Length: \(note.utf8.count)\r\n\r\n" + note)
+        client.head = Array((base + session).utf8)
+        return client
+    }
+
+    /// Sends one request and waits for its whole answer (session set-up only).
+    private func exchange(_ client: Client, _ request: String) throws -> (status: Int, session: String?) {
+        try write(client.socket, Array(request.utf8))
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            if let answer = Self.answer(in: client.buffer) {
+                let head = String(decoding: client.buffer[0..<answer.headLength], as: UTF8.self)
+                client.buffer.removeFirst(answer.length)
+                guard (200..<300).contains(answer.status) else { throw Failure(description: "set-up answered \(answer.status)") }
+                let session = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("mcp-session-id:") }
+                    .map { $0.dropFirst("mcp-session-id:".count).trimmingCharacters(in: .whitespaces) }
+                return (answer.status, session)
+            }
+            let count = chunk.withUnsafeMutableBytes { recv(client.socket, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { throw Failure(description: "the server closed the connection during set-up") }
+            client.buffer += chunk[0..<count]
+        }
+    }
+
+    private func send(_ client: Client) throws {
+        client.id += 1
+        let body = #"{"jsonrpc":"2.0","id":\#(client.id),"method":"tools/call","params":{"name":"execute_sales_query","arguments":{"postgresql_query":"SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \#(Int.random(in: 1...maxID))"}}}"#
+        var request = client.head
+        request += "Content-Length: \(body.utf8.count)\r\n\r\n".utf8
+        request += body.utf8
+        client.started = Self.now()
+        try write(client.socket, request)
+    }
+
+    private func write(_ socket: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
+            guard sent > 0 else { throw Failure(description: "send: \(errno)") }
+            offset += sent
+        }
+    }
+
+    /// The first whole HTTP answer in `buffer`: its status, where its head ends, its length and body.
+    static func answer(in buffer: [UInt8]) -> (status: Int, headLength: Int, length: Int, body: ArraySlice<UInt8>)? {
+        guard let headEnd = find(Array("\r\n\r\n".utf8), in: buffer[...]) else { return nil }
+        let head = String(decoding: buffer[0..<headEnd], as: UTF8.self).lowercased()
+        guard buffer.count >= 12, let status = Int(String(decoding: buffer[9..<12], as: UTF8.self)) else { return nil }
+        let bodyStart = headEnd + 4
+        if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+           let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) {
+            guard buffer.count >= bodyStart + length else { return nil }
+            return (status, headEnd, bodyStart + length, buffer[bodyStart..<bodyStart + length])
+        }
+        if head.contains("transfer-encoding: chunked") {
+            guard let end = find(Array("\r\n0\r\n\r\n".utf8), in: buffer[bodyStart...]) else { return nil }
+            return (status, headEnd, end + 7, buffer[bodyStart..<end])
+        }
+        return (status, headEnd, bodyStart, buffer[bodyStart..<bodyStart])
+    }
+
+    static func contains(_ bytes: ArraySlice<UInt8>, _ text: String) -> Bool {
+        find(Array(text.utf8), in: bytes) != nil
+    }
+
+    /// The index of `needle`'s first occurrence in `haystack`.
+    static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}
