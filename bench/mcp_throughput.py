@@ -3,7 +3,7 @@
 
     python3 bench/mcp_throughput.py [--zava .build/release/zava] [--seconds 10] [--clients 1,8,32]
                                     [--client swift|lean|asyncio] [--modes stateful,stateless,stateful-sdk]
-                                    [--rounds N]
+                                    [--rounds N] [--tool query|date]
 
 Starts one `zava --serve --no-repl` per mode on free ports over the embedded cluster (`zava db
 init` first). For each client count, each mode in turn gets that many clients, each on its own
@@ -273,11 +273,12 @@ class SwiftLoad:
     code, so the generator's CPU is close to pgbench's own and the machine's two cores go to the
     server and PostgreSQL, as they do for pgbench."""
 
-    def __init__(self, binary, port, clients, max_id):
-        self.binary, self.port, self.clients, self.max_id = binary, port, clients, max_id
+    def __init__(self, binary, port, clients, max_id, tool="query"):
+        self.binary, self.port, self.clients, self.max_id, self.tool = binary, port, clients, max_id, tool
 
     def run(self, seconds):
-        out = subprocess.run([self.binary, "mcp", str(self.port), str(self.clients), str(seconds), SEATTLE, str(self.max_id)],
+        out = subprocess.run([self.binary, "mcp", str(self.port), str(self.clients), str(seconds), SEATTLE, str(self.max_id),
+                              self.tool],
                              capture_output=True, text=True)
         if out.returncode != 0:
             raise SystemExit(f"zava-bench mcp failed: {out.stderr.strip()[-300:]}")
@@ -377,6 +378,8 @@ def main():
                         help="stateful, stateless, stateful-sdk, stateless-sdk (-sdk: --sdk-tool-calls)")
     parser.add_argument("--client", choices=["swift", "lean", "asyncio"], default="swift")
     parser.add_argument("--zava-bench", default=os.path.join(ROOT, ".build/release/zava-bench"))
+    parser.add_argument("--tool", choices=["query", "date"], default="query",
+                        help="with --client swift: date calls get_current_utc_date (no database), the endpoint's own cost")
     parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument("--rounds", type=int, default=1,
                         help="repeat every client count this many times (modes and pgbench alternating) and "
@@ -420,7 +423,7 @@ def main():
                     rates = {}
                     for mode, (port, server) in servers.items():
                         if args.client == "swift":
-                            load = SwiftLoad(args.zava_bench, port, clients, max_id)
+                            load = SwiftLoad(args.zava_bench, port, clients, max_id, args.tool)
                             meter = CPUMeter(server.pid)
                             throughput, latencies, errors = load.run(args.seconds)
                         elif args.client == "lean":

@@ -5,8 +5,10 @@ import Foundation
 /// keep-alive connection with poll(2), requests are formatted from bytes, and answers are framed
 /// by Content-Length (or the last chunk) and checked for `"isError":false` without parsing JSON.
 ///
-///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID]
+///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|date]
 ///
+/// `query` (the default) calls execute_sales_query with a primary-key point query on a random
+/// order; `date` calls get_current_utc_date, which touches no database: the endpoint's own cost.
 /// Prints one JSON line: calls, errors (HTTP statuses, 200 for a tool error), elapsed seconds
 /// and every call's latency in microseconds.
 struct MCPLoad {
@@ -15,6 +17,7 @@ struct MCPLoad {
     let seconds: Double
     let identity: String
     let maxID: Int
+    var tool = "query"
 
     private final class Client {
         let socket: Int32
@@ -114,7 +117,9 @@ struct MCPLoad {
 
     private func send(_ client: Client) throws {
         client.id += 1
-        let body = #"{"jsonrpc":"2.0","id":\#(client.id),"method":"tools/call","params":{"name":"execute_sales_query","arguments":{"postgresql_query":"SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \#(Int.random(in: 1...maxID))"}}}"#
+        let call = tool == "date" ? #""name":"get_current_utc_date","arguments":{}"#
+            : #""name":"execute_sales_query","arguments":{"postgresql_query":"SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \#(Int.random(in: 1...maxID))"}"#
+        let body = #"{"jsonrpc":"2.0","id":\#(client.id),"method":"tools/call","params":{\#(call)}}"#
         var request = client.head
         request += "Content-Length: \(body.utf8.count)\r\n\r\n".utf8
         request += body.utf8

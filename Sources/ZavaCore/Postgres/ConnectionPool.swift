@@ -18,8 +18,9 @@ public actor ConnectionPool {
     private var idle: [Connection] = []
     private var open = 0
     private var inUse = 0
-    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, Error>)] = []
-    private var nextWaiterID = 0
+    private var waiters: [(deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, Error>)] = []
+    /// Ends waits that ran out of time; one task for all waiters, running while there are any.
+    private var expiry: Task<Void, Never>?
     private var isClosed = false
 
     /// - Parameter conninfo: passed to libpq unmodified.
@@ -97,23 +98,25 @@ public actor ConnectionPool {
         guard waiters.count < maxWaiters else {
             throw ConnectionError(.busy, "\(waiters.count) requests already waiting for a connection")
         }
-        let id = nextWaiterID
-        nextWaiterID += 1
-        let timeout = acquireTimeout
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            await self?.expire(id)
-        }
-        defer { timer.cancel() }
         try await withCheckedThrowingContinuation { continuation in
-            waiters.append((id, continuation))
+            waiters.append((.now + acquireTimeout, continuation))
+            if expiry == nil { expiry = Task { await expireWaiters() } }
         }
     }
 
-    private func expire(_ id: Int) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).continuation.resume(
-            throwing: ConnectionError(.busy, "no connection free after \(acquireTimeout); all \(size) are in use"))
+    /// Waiters queue in order and all wait as long, so the first one's deadline is the next
+    /// to pass: one sleep at a time, instead of a timer task per wait (which, with every call
+    /// waiting under load, cost more than the wait).
+    private func expireWaiters() async {
+        while let first = waiters.first {
+            if first.deadline > .now {
+                try? await Task.sleep(until: first.deadline, clock: .continuous)
+                continue
+            }
+            waiters.removeFirst().continuation.resume(
+                throwing: ConnectionError(.busy, "no connection free after \(acquireTimeout); all \(size) are in use"))
+        }
+        expiry = nil
     }
 
     /// Closes idle connections and refuses new requests; in-flight ones finish normally.
