@@ -386,6 +386,8 @@ def main():
                              "print the median ratio: on a shared machine one round can be off by 2x")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
+    if args.client == "swift" and not os.access(args.zava_bench, os.X_OK):
+        raise SystemExit(f"{args.zava_bench} is missing: swift build -c release --product zava-bench (or --client lean)")
 
     conninfo = subprocess.run([args.zava, "db", "url"], capture_output=True, text=True, check=True, cwd=ROOT).stdout.strip()
     max_id = 200_000

@@ -44,43 +44,45 @@ import Testing
     /// A job queued by a task that then blocks in libpq is handed to another thread instead of
     /// waiting behind the statement.
     @Test func workQueuedBeforeAStatementDoesNotWaitForIt() async throws {
-        let database = try await TestEnvironment.shared.database("datalayer")
-        let analyst = try database.analyst(poolSize: 1)
-        let session = analyst.session(for: .headOffice)
-        let executor = BlockingExecutor(name: "zava-test", threads: 2)
-        defer { executor.shutdown() }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let quickDone = Stamp()
-        try await executor.run(databaseCallsInline: true) {
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask {
-                    // Enqueued from this thread just before it blocks for a second.
-                    async let quick: Void = { quickDone.set(clock.now) }()
-                    _ = try await session.run("SELECT pg_sleep(1)")
-                    await quick
+        try await onTwoThreadsWithOneConnection { session, executor in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let quickDone = Stamp()
+            try await executor.run(databaseCallsInline: true) {
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask {
+                        // Enqueued from this thread just before it blocks for a second.
+                        async let quick: Void = { quickDone.set(clock.now) }()
+                        _ = try await session.run("SELECT pg_sleep(1)")
+                        await quick
+                    }
                 }
             }
+            let quick = try #require(quickDone.value)
+            #expect(quick - start < .milliseconds(700), "the quick job waited for the statement")
         }
-        let quick = try #require(quickDone.value)
-        #expect(quick - start < .milliseconds(700), "the quick job waited for the statement")
-        await analyst.close()
     }
 
     @Test func cancellingAnInlineStatementCancelsItOnTheServer() async throws {
+        try await onTwoThreadsWithOneConnection { session, executor in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let sleeper = Task { try await executor.run(databaseCallsInline: true) { try await session.run("SELECT pg_sleep(30)") } }
+            try await Task.sleep(for: .milliseconds(300))
+            sleeper.cancel()
+            await #expect(throws: DatabaseError.self) { try await sleeper.value }
+            #expect(clock.now - start < .seconds(5))
+            #expect(try await executor.run(databaseCallsInline: true) { try await session.run("SELECT 2").rows } == [[.int(2)]])
+        }
+    }
+
+    /// A head-office session on a one-connection pool and a two-thread executor.
+    private func onTwoThreadsWithOneConnection(_ body: (Session, BlockingExecutor) async throws -> Void) async throws {
         let database = try await TestEnvironment.shared.database("datalayer")
         let analyst = try database.analyst(poolSize: 1)
-        let session = analyst.session(for: .headOffice)
         let executor = BlockingExecutor(name: "zava-test", threads: 2)
         defer { executor.shutdown() }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let sleeper = Task { try await executor.run(databaseCallsInline: true) { try await session.run("SELECT pg_sleep(30)") } }
-        try await Task.sleep(for: .milliseconds(300))
-        sleeper.cancel()
-        await #expect(throws: DatabaseError.self) { try await sleeper.value }
-        #expect(clock.now - start < .seconds(5))
-        #expect(try await executor.run(databaseCallsInline: true) { try await session.run("SELECT 2").rows } == [[.int(2)]])
+        try await body(analyst.session(for: .headOffice), executor)
         await analyst.close()
     }
 
