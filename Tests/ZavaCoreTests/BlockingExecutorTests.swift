@@ -25,42 +25,45 @@ import Testing
         let expected = try await session.run("SELECT count(*) FROM retail.orders").rows
         let executor = BlockingExecutor(name: "zava-test", threads: 6)
         defer { executor.shutdown() }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let answers = try await executor.run(databaseCallsInline: true) {
-            try await withThrowingTaskGroup(of: [[PGValue]].self) { group in
+        // Each statement reports when it started and ended (server clock): run side by side,
+        // every one starts before any ends, however slow the machine is.
+        let sql = """
+            SELECT (SELECT count(*) FROM retail.orders), extract(epoch FROM clock_timestamp())::float8,
+                   pg_sleep(1.5), extract(epoch FROM clock_timestamp())::float8
+            """
+        let rows = try await executor.run(databaseCallsInline: true) {
+            try await withThrowingTaskGroup(of: [PGValue].self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await session.run("SELECT count(*) FROM retail.orders, pg_sleep(0.5)").rows }
+                    group.addTask { try await session.run(sql).rows[0] }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
         }
-        #expect(answers == Array(repeating: expected, count: 4), "RLS applies inline exactly as on the queues")
-        // Four half-second statements on four threads: together, not one after another (2 s).
-        #expect(clock.now - start < .milliseconds(1_800))
+        #expect(rows.map { [$0[0]] } == Array(repeating: expected[0], count: 4), "RLS applies inline exactly as on the queues")
+        let starts = rows.compactMap { if case .double(let value) = $0[1] { value } else { nil } }
+        let ends = rows.compactMap { if case .double(let value) = $0[3] { value } else { nil } }
+        #expect(starts.count == 4 && ends.count == 4)
+        #expect(try #require(starts.max()) < #require(ends.min()), "the statements ran one after another: \(starts) \(ends)")
         await analyst.close()
     }
 
-    /// A job queued by a task that then blocks in libpq is handed to another thread instead of
-    /// waiting behind the statement.
-    @Test func workQueuedBeforeAStatementDoesNotWaitForIt() async throws {
-        try await onTwoThreadsWithOneConnection { session, executor in
-            let clock = ContinuousClock()
-            let start = clock.now
-            let quickDone = Stamp()
-            try await executor.run(databaseCallsInline: true) {
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask {
-                        // Enqueued from this thread just before it blocks for a second.
-                        async let quick: Void = { quickDone.set(clock.now) }()
-                        _ = try await session.run("SELECT pg_sleep(1)")
-                        await quick
-                    }
-                }
-            }
-            let quick = try #require(quickDone.value)
-            #expect(quick - start < .milliseconds(700), "the quick job waited for the statement")
+    /// A job queued by a task whose thread then blocks (as in libpq, after `willBlock`) is
+    /// handed to another thread instead of waiting behind the block.
+    @Test func workQueuedBeforeABlockDoesNotWaitForIt() async throws {
+        let executor = BlockingExecutor(name: "zava-test", threads: 2)
+        defer { executor.shutdown() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let quickDone = Stamp()
+        await executor.run(databaseCallsInline: true) {
+            // Queued from this thread (it would run next on it), then the thread blocks for a second.
+            async let quick: Void = { quickDone.set(clock.now) }()
+            BlockingExecutor.willBlock()
+            usleep(1_000_000)
+            await quick
         }
+        let quick = try #require(quickDone.value)
+        #expect(quick - start < .milliseconds(700), "the queued job waited for the blocked thread")
     }
 
     @Test func cancellingAnInlineStatementCancelsItOnTheServer() async throws {
