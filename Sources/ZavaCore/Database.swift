@@ -19,8 +19,12 @@ public final class Database: Sendable {
         Session(identity: identity, pool: pool, limits: limits ?? defaultLimits)
     }
 
-    /// Catalogue reads with no identity: RLS shows them no store-owned rows.
-    var anonymous: Session { Session(identity: nil, pool: pool, limits: defaultLimits) }
+    /// Catalogue reads with no identity: RLS shows them no store-owned rows. Not cut by the
+    /// front end's row cap (`--max-rows 3` must not drop stores from the identities or facts
+    /// from the doctor's security checks, where a fact never read would pass).
+    var anonymous: Session {
+        Session(identity: nil, pool: pool, limits: QueryLimits(rowCap: .max, statementTimeout: defaultLimits.statementTimeout))
+    }
 
     /// Every identity, read from `retail.stores` on first use (stores do not change while zava runs).
     public func identities() async throws -> IdentityDirectory {

@@ -149,6 +149,11 @@ import Testing
         let report = try await Doctor(database: analyst).securityReport()
         #expect(!report.rlsEnforced)
         #expect(report.check(testCase.failingCheck)?.verdict == .fail, "\(report.rendered())")
+        // A front end's tiny row cap (`--max-rows 1`) does not cut the doctor's facts short.
+        let capped = try database.analyst(poolSize: 1, rowCap: 1)
+        let cappedReport = try await Doctor(database: capped).securityReport()
+        await capped.close()
+        #expect(cappedReport.check(testCase.failingCheck)?.verdict == .fail, "\(cappedReport.rendered())")
         if let leak = testCase.leak {
             let seattle = analyst.session(for: try await analyst.identities().resolve("seattle"))
             let stores = try await seattle.run(leak).rows.first?.first

@@ -70,6 +70,8 @@ public struct Doctor: Sendable {
     /// Only the checks that decide whether RLS holds: one round trip on a pooled analyst connection.
     public func securityReport() async throws -> DoctorReport {
         let result = try await database.anonymous.run(DoctorQueries.security)
+        // Fail closed: a cut-short list of facts is no evidence that RLS holds.
+        guard !result.truncated else { throw DoctorError.incompleteFacts }
         return DoctorReport(checks: DoctorRules.security(Self.facts(result)))
     }
 
@@ -113,6 +115,15 @@ public struct Doctor: Sendable {
             facts[row[0].displayText] = row[1].isNull ? nil : row[1].displayText
         }
         return facts
+    }
+}
+
+/// The doctor could not read what it checks.
+public enum DoctorError: Error, CustomStringConvertible {
+    case incompleteFacts
+
+    public var description: String {
+        "the security checks' catalogue facts came back incomplete (result cut short); RLS cannot be confirmed"
     }
 }
 
