@@ -2,12 +2,8 @@ import Foundation
 
 /// One line of the doctor's checklist.
 public struct DoctorCheck: Sendable, Equatable {
-    public enum Verdict: String, Sendable, Comparable {
+    public enum Verdict: Sendable {
         case pass, warn, fail
-
-        public static func < (lhs: Verdict, rhs: Verdict) -> Bool {
-            [Verdict.pass, .warn, .fail].firstIndex(of: lhs) ?? 0 < [Verdict.pass, .warn, .fail].firstIndex(of: rhs) ?? 0
-        }
     }
 
     public var name: String

@@ -7,12 +7,6 @@ public enum EmbedderFactory {
     public static func modelName(_ configuration: Configuration) -> String {
         let values = configuration.values
         func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
-        /// A dimension the user chose is asked of the service, not only expected from it.
-        func hosted(_ settings: HostedEmbedder.Settings) -> HostedEmbedder.Settings {
-            var settings = settings
-            if value("ZAVA_EMBEDDING_DIMENSION") != nil { settings.requestedDimensions = settings.dimension }
-            return settings
-        }
         switch (value("ZAVA_EMBEDDING_PROVIDER") ?? "local").lowercased() {
         case "openai": return value("ZAVA_EMBEDDING_MODEL") ?? "text-embedding-3-small"
         case "azure": return "azure:\(value("EMBEDDING_MODEL_DEPLOYMENT_NAME") ?? "")"
