@@ -56,7 +56,7 @@ public final class MCPServer: Service, Sendable {
                                  statementTimeout: min(base.statementTimeout, configuration.requestTimeout))
         let deadlines = RequestDeadlines(timeout: configuration.requestTimeout)
         let runner = ToolCallRunner(catalog: catalog, database: database, directory: directory, limits: limits,
-                                    timeout: configuration.requestTimeout, deadlines: deadlines, search: search, inFlight: inFlight,
+                                    deadlines: deadlines, search: search, inFlight: inFlight,
                                     metrics: metrics, logger: logger)
         let factory = MCPSessionFactory(runner: runner)
         let host: any TransportHost = configuration.stateless

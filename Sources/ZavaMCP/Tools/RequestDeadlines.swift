@@ -17,11 +17,14 @@ final class RequestDeadlines: Sendable {
         var nextToken = 0
     }
 
+    /// How long a call may run.
+    let timeout: Duration
     /// How late a deadline may be noticed: a tenth of the timeout, between 50 ms and 1 s.
     let interval: Duration
     private let state = Mutex(State())
 
     init(timeout: Duration) {
+        self.timeout = timeout
         interval = min(.seconds(1), max(.milliseconds(50), timeout / 10))
     }
 

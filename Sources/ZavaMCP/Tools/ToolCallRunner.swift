@@ -12,7 +12,6 @@ struct ToolCallRunner: Sendable {
     let database: Database
     let directory: IdentityDirectory
     let limits: QueryLimits
-    let timeout: Duration
     let deadlines: RequestDeadlines
     let search: (any ProductSearching)?
     let inFlight: InFlightRequests
@@ -64,13 +63,13 @@ struct ToolCallRunner: Sendable {
     /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
     /// or its disconnection can cancel it; cancelling reaches the database as a cancel request.
     /// The task starts on this thread (`Task.immediate`, on the same executor: no hop to
-    /// another thread before the query is sent); the timeout is a watch in `deadlines`, and a call it stopped answers
-    /// with the timeout message.
+    /// another thread before the query is sent); the timeout is a watch in `deadlines`, and a
+    /// call it stopped answers with the timeout message.
     private func run(_ tool: any AnalystTool, _ arguments: [String: Value]?, context: ToolContext,
                      requestID: String) async -> ToolReply {
         let work = Task.immediate(executorPreference: BlockingExecutor.current) { await tool.call(arguments, context: context) }
         let timedOut = Flag()
-        let watch = deadlines.watch(until: .now + timeout) {
+        let watch = deadlines.watch(until: .now + deadlines.timeout) {
             timedOut.set()
             work.cancel()
         }
@@ -79,7 +78,7 @@ struct ToolCallRunner: Sendable {
         deadlines.unwatch(watch)
         inFlight.detach(requestID)
         if timedOut.isSet {
-            return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(timeout)); the query was cancelled")
+            return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(deadlines.timeout)); the query was cancelled")
         }
         return reply
     }
