@@ -40,7 +40,7 @@ public struct Batch {
                 default:
                     let result = try await session.run(statement)
                     out.write(format.render(result))
-                    if result.truncated, !format.announcesTruncation { Self.warn("result truncated at \(result.rows.count) rows: \(Footer.truncationReason)") }
+                    if result.truncated, !format.announcesTruncation { Self.warn(Footer.truncationNotice(rows: "\(result.rows.count)")) }
                 }
             } catch {
                 out.flush()

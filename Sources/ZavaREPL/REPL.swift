@@ -275,14 +275,14 @@ public final class REPL {
         }
         let report = try ResultExporter.export(result, to: file, overwrite: overwrite)
         print("Wrote \(report.rows.formatted()) row\(report.rows == 1 ? "" : "s") (\(report.bytes.formatted()) bytes) to \(report.path).")
-        if result.truncated { print("(result truncated at \(report.rows.formatted()) rows: \(Footer.truncationReason))") }
+        if result.truncated { print("(\(Footer.truncationNotice(rows: report.rows.formatted())))") }
     }
 
     private func show(_ result: QueryResult) {
         let terminal = TerminalInfo.current()
         var text = format.render(result, style: style, width: terminal.columns)
         if !format.announcesTruncation, result.truncated {
-            text += "(result truncated at \(result.rows.count) rows: \(Footer.truncationReason))\n"
+            text += "(\(Footer.truncationNotice(rows: "\(result.rows.count)")))\n"
         }
         out.flush()
         if !pager.page(text, terminal: terminal) { out.write(text) }

@@ -31,7 +31,7 @@ import Testing
         #expect(csv.hasPrefix("store,revenue,note\r\n"))
         #expect(csv.contains("Seattle,1234.50,\r\n"))
         #expect(csv.contains("\"a, \"\"quoted\"\"\nline\""))
-        let parsed = CSVParser.parse(csv)
+        let parsed = RFC4180.parse(csv).map { $0.map { $0 ?? "" } }
         #expect(parsed.count == 3)
         #expect(parsed[2] == ["東京", "7.25", "a, \"quoted\"\nline"])
     }
@@ -79,24 +79,5 @@ import Testing
         #expect(DisplayWidth.of("東京") == 4)
         #expect(DisplayWidth.of("e\u{301}") == 1)
         #expect(DisplayWidth.of("🔧") == 2)
-    }
-}
-
-/// A small RFC 4180 reader, to check what the CSV writer produces.
-enum CSVParser {
-    static func parse(_ text: String) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
-        var chars = Array(text)[...]
-        while let char = chars.popFirst() {
-            if quoted {
-                if char == "\"" {
-                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(char) }
-            } else if char == "\"" { quoted = true
-            } else if char == "," { row.append(field); field = ""
-            } else if char == "\r\n" || char == "\n" { row.append(field); rows.append(row); row = []; field = ""
-            } else { field.append(char) }
-        }
-        return rows
     }
 }

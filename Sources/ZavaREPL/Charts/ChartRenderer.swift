@@ -50,22 +50,18 @@ public struct ChartRenderer: Sendable {
         }
         if let label, let value {
             let valueIndex = try index(value)
-            guard Self.isNumeric(result.columns[valueIndex]) else {
+            guard result.columns[valueIndex].isNumeric else {
                 throw ChartError(description: "\(value) is not a number (\(result.columns[valueIndex].typeName)): chart a numeric column")
             }
             return (try index(label), valueIndex)
         }
-        let numeric = result.columns.indices.filter { Self.isNumeric(result.columns[$0]) }
-        let labels = result.columns.indices.filter { !Self.isNumeric(result.columns[$0]) }
+        let numeric = result.columns.indices.filter { result.columns[$0].isNumeric }
+        let labels = result.columns.indices.filter { !result.columns[$0].isNumeric }
         guard numeric.count == 1, labels.count == 1 else {
             let list = { (indices: [Int]) in indices.isEmpty ? "none" : indices.map { names[$0] }.joined(separator: ", ") }
             throw ChartError(description: "which columns? :chart <label> <value> (labels: \(list(labels)); numbers: \(list(numeric)))")
         }
         return (labels[0], numeric[0])
-    }
-
-    static func isNumeric(_ column: Column) -> Bool {
-        ["smallint", "integer", "bigint", "numeric", "real", "double precision", "money"].contains(column.typeName)
     }
 
     static func isTime(_ column: Column) -> Bool {

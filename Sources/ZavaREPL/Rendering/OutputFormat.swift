@@ -50,13 +50,16 @@ public struct RenderStyle: Sendable {
 /// The footer psql prints under a result: `(3 rows)` plus the truncation notice.
 enum Footer {
     /// Why a collected result can be cut short (a streamed one only by the row cap).
-    static let truncationReason = "the row cap (--max-rows, ZAVA_ROW_CAP) or the 64 MiB result size cap stopped it"
+    private static let truncationReason = "the row cap (--max-rows, ZAVA_ROW_CAP) or the 64 MiB result size cap stopped it"
+
+    /// The notice for a collected result cut short after `rows` rows.
+    static func truncationNotice(rows: String) -> String { "result truncated at \(rows) rows: \(truncationReason)" }
 
     static func text(_ result: QueryResult) -> String {
         let count = result.rows.count
         var text = "(\(count) row\(count == 1 ? "" : "s"))"
         if result.truncated {
-            text += "\n(result truncated at \(count) rows: \(Footer.truncationReason))"
+            text += "\n(\(Footer.truncationNotice(rows: "\(count)")))"
         }
         return text
     }

@@ -45,6 +45,7 @@ struct TableRenderer {
         }
         out.append(10)
         let last = widths.count - 1
+        let nullBytes = Array(style.nullText().utf8)
         for (rowIndex, row) in result.rows.enumerated() {
             let cellWidths = layout.cellWidths[(rowIndex * widths.count)..<((rowIndex + 1) * widths.count)]
             guard !cellWidths.contains(Layout.multiLine) else {
@@ -57,14 +58,14 @@ struct TableRenderer {
                 out.append(32)
                 let padding = widths[index] - Int(cellWidths[cellWidths.startIndex + index])
                 if value.isNull {
-                    out.append(contentsOf: style.nullText().utf8)
+                    out.append(contentsOf: nullBytes)
                     if index < last { out.append(contentsOf: repeatElement(32, count: padding + 1)) }
                 } else if value.isNumeric {
                     out.append(contentsOf: repeatElement(32, count: padding))
-                    Self.appendText(of: value, to: &out)
+                    out.append(contentsOf: value.displayText.utf8)
                     if index < last { out.append(32) }
                 } else {
-                    Self.appendText(of: value, to: &out)
+                    out.append(contentsOf: value.displayText.utf8)
                     if index < last { out.append(contentsOf: repeatElement(32, count: padding + 1)) }
                 }
             }
@@ -100,16 +101,6 @@ struct TableRenderer {
         }
     }
 
-    /// A value's text as psql prints it, without making a String for the common types.
-    static func appendText(of value: PGValue, to out: inout [UInt8]) {
-        switch value {
-        case .numeric(let text), .text(let text), .date(let text), .timestamp(let text), .uuid(let text), .json(let text):
-            out.append(contentsOf: text.utf8)
-        case .int(let number): out.append(contentsOf: String(number).utf8)
-        default: out.append(contentsOf: value.displayText.utf8)
-        }
-    }
-
     private func centred(_ text: String, width: Int) -> String {
         let space = max(0, width - DisplayWidth.of(text))
         let left = space / 2
@@ -136,8 +127,6 @@ struct TableRenderer {
                     switch value {
                     case .null: width = nullWidth
                     case .int(let number): width = Self.digits(number)
-                    case .numeric(let text), .text(let text), .date(let text), .timestamp(let text), .uuid(let text), .json(let text):
-                        (width, multiLine) = Self.measure(text)
                     default: (width, multiLine) = Self.measure(value.displayText)
                     }
                     widths[index] = max(widths[index], width)
