@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
+import ZavaTestSupport
 @testable import ZavaMCP
 
 /// Clients that send garbage, too much, the wrong things, or vanish mid-call: each gets a clear

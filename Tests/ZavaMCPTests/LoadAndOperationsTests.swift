@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
+import ZavaTestSupport
 @testable import ZavaMCP
 
 /// Many clients at once, health and metrics, and a clean shutdown.

@@ -152,23 +152,17 @@ struct InFlightRequestsTests {
     func expiresOnce() {
         let deadlines = RequestDeadlines(timeout: .seconds(1))
         #expect(deadlines.interval == .milliseconds(100))
-        let expired = ExpiryLog()
+        let expired = LogSink()
         let now = ContinuousClock.now
-        _ = deadlines.watch(until: now - .milliseconds(1)) { expired.add("late") }
-        let ended = deadlines.watch(until: now - .milliseconds(1)) { expired.add("ended") }
-        _ = deadlines.watch(until: now + .seconds(60)) { expired.add("early") }
+        _ = deadlines.watch(until: now - .milliseconds(1)) { expired.append("late") }
+        let ended = deadlines.watch(until: now - .milliseconds(1)) { expired.append("ended") }
+        _ = deadlines.watch(until: now + .seconds(60)) { expired.append("early") }
         deadlines.unwatch(ended)
         deadlines.sweep(now: now)
         deadlines.sweep(now: now)
-        #expect(expired.names == ["late"])
+        #expect(expired.all == ["late"])
         #expect(deadlines.count == 1)
         #expect(RequestDeadlines(timeout: .seconds(600)).interval == .seconds(1))
         #expect(RequestDeadlines(timeout: .milliseconds(100)).interval == .milliseconds(50))
     }
-}
-
-private final class ExpiryLog: Sendable {
-    private let log = Mutex<[String]>([])
-    func add(_ name: String) { log.withLock { $0.append(name) } }
-    var names: [String] { log.withLock { $0 } }
 }

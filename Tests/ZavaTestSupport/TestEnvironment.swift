@@ -146,6 +146,9 @@ extension TestDatabase {
     /// it. For tests that give one role one misconfiguration without touching `zava_analyst`.
     public func loginRole(_ role: String, setup: String? = nil) async throws -> String {
         let admin = try await rawConnection(.superuser)
+        // One script, so one transaction: the grants of cases running side by side on this
+        // database are serialised by the role lock, and never update a catalogue row at once.
+        let customised = setup.map { ";\n" + $0.replacingOccurrences(of: "{role}", with: role).replacingOccurrences(of: "{db}", with: name) } ?? ""
         try await admin.executeScript("""
             DO $$ BEGIN
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN
@@ -157,11 +160,8 @@ extension TestDatabase {
             GRANT CONNECT ON DATABASE "\(name)" TO \(role);
             GRANT USAGE ON SCHEMA retail TO \(role);
             GRANT SELECT ON ALL TABLES IN SCHEMA retail TO \(role);
-            GRANT EXECUTE ON FUNCTION retail.is_head_office(), retail.current_store_id() TO \(role);
-            """)
-        if let setup {
-            try await admin.executeScript(setup.replacingOccurrences(of: "{role}", with: role).replacingOccurrences(of: "{db}", with: name))
-        }
+            GRANT EXECUTE ON FUNCTION retail.is_head_office(), retail.current_store_id() TO \(role)
+            """ + customised)
         return try conninfo(.analyst) + " user=\(role) password=test-role"
     }
 }
