@@ -397,7 +397,7 @@ def main():
         with open(wrapped, "w") as f:
             f.write("\\set id random(1, %d)\n\\startpipeline\nBEGIN READ ONLY;\n"
                     "SET LOCAL zava.rls_user_id = '%s';\nSET LOCAL statement_timeout = 30000;\n%s;\n"
-                    "\\syncpipeline\nROLLBACK;\n\\syncpipeline\nDISCARD ALL;\n\\endpipeline\n"
+                    "ROLLBACK;\nDISCARD ALL;\n\\endpipeline\n"
                     % (max_id, SEATTLE, QUERY.format(id=":id")))
         with open(bare, "w") as f:
             f.write("\\set id random(1, %d)\n%s;\n" % (max_id, QUERY.format(id=":id")))

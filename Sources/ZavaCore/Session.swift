@@ -27,14 +27,14 @@ public struct QueryLimits: Sendable, Equatable {
 ///     SET LOCAL zava.rls_user_id = '<identity>'     -- what the policies read
 ///     SET LOCAL statement_timeout = <ms>
 ///     <the one user statement>                      -- extended protocol: one statement only
-///     -- sync --
 ///     ROLLBACK                                      -- always; nothing is ever committed
-///     -- sync --
 ///     DISCARD ALL                                   -- no session state outlives the request
 ///     -- sync --
 ///
-/// all sent as one pipeline (one round trip). Nothing is set at session scope, so a pooled
-/// connection carries no identity from one request to the next.
+/// all sent as one pipeline (one write, one round trip). An error skips the rest up to the
+/// sync, so then ROLLBACK and DISCARD ALL are sent again before the connection is reused.
+/// Nothing is set at session scope, so a pooled connection carries no identity from one
+/// request to the next.
 public struct Session: Sendable {
     /// nil only for the catalogue reads that need no identity (they see no store rows).
     public let identity: Identity?

@@ -41,16 +41,20 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("request-timeout"), help: "Seconds a tool call may run before it is cancelled.")
     var requestTimeout = 60.0
 
+    @Option(name: .customLong("http-threads"), help: "Threads reading and writing HTTP (default: half the cores, at least 1; requests run on threads of their own).")
+    var httpThreads: Int?
+
     @Flag(name: .customLong("sdk-tool-calls"), help: ArgumentHelp("Answer every tools/call through the MCP SDK server, without the direct path (for comparisons).", visibility: .hidden))
     var sdkToolCalls = false
 
     func validate() throws {
         let serveOnly = [host != nil, port != nil, path != nil, stateless, noREPL, defaultProfile != nil, tokens != nil, sdkToolCalls,
-                         !allowedOrigins.isEmpty, !allowedHosts.isEmpty]
+                         !allowedOrigins.isEmpty, !allowedHosts.isEmpty, httpThreads != nil]
         if !serve, serveOnly.contains(true) {
             throw ValidationError("the endpoint options need --serve")
         }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
+        if let httpThreads, httpThreads < 1 { throw ValidationError("--http-threads must be at least 1") }
     }
 
     func configuration(_ settings: Configuration) -> MCPServerConfiguration {

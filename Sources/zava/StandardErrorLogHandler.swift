@@ -37,9 +37,9 @@ struct StandardErrorLogHandler: LogHandler {
         var now = time(nil)
         var local = tm()
         var buffer = [CChar](repeating: 0, count: 64)
-        guard localtime_r(&now, &local) != nil, strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local) > 0 else {
-            return "-"
-        }
-        return String(cString: buffer)
+        guard localtime_r(&now, &local) != nil else { return "-" }
+        let length = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local)
+        guard length > 0 else { return "-" }
+        return String(decoding: buffer[..<length].map(UInt8.init(bitPattern:)), as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZavaCore
+import ZavaMCP
 import ZavaREPL
 
 @main
@@ -40,6 +41,7 @@ struct ReplCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if endpoint.serve { HTTPThreads.configure(endpoint.httpThreads) }
         try await reportingErrors {
             let runtime = try Runtime.load()
             let database = try await runtime.openCheckedDatabase(rowCap: maxRows, override: rls)

@@ -89,5 +89,15 @@ extension ExecutableTests {
         #expect(url.stdout.hasPrefix("postgresql://zava_analyst@/zava?host="))
         #expect(!url.stdout.contains("password"))
     }
+
+    /// Endpoint flags are checked before anything starts, with the flag named.
+    @Test func serveOptionsAreCheckedBeforeAnythingStarts() throws {
+        let zeroThreads = try Self.zava(["--serve", "--no-repl", "--port", "0", "--http-threads", "0"])
+        #expect(zeroThreads.status != 0)
+        #expect(zeroThreads.stderr.contains("--http-threads must be at least 1"))
+        let withoutServe = try Self.zava(["--http-threads", "2", "-c", "select 1"])
+        #expect(withoutServe.status != 0)
+        #expect(withoutServe.stderr.contains("the endpoint options need --serve"))
+    }
 }
 }

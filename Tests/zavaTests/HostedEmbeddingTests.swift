@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import ZavaCore
+import ZavaTestSupport
 
 /// The hosted (OpenAI / Azure OpenAI compatible) embedder, through `zava embed --check`,
 /// against a local stand-in server (Fixtures/embeddings_server.py).
 @Suite struct HostedEmbeddingTests {
     /// The stand-in server; it writes its port to a file and logs every request.
     final class StandIn {
-        let pid: pid_t
+        let child: ChildProcess
         let port: Int
         let log: URL
 
@@ -20,19 +21,7 @@ import ZavaCore
             environment["FAIL_FIRST"] = String(failFirst)
             environment["LOG"] = log.path
             environment["DIMENSION"] = "1536" // the model's own size: 8 only when zava asks for it
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 1, portFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            let argv: [String] = ["/usr/bin/env", "python3", script.path]
-            let arguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-            let variables: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { (arguments + variables).forEach { free($0) } }
-            var attributes = SpawnAttributes()
-            defer { attributes.destroy() }
-            var child: pid_t = 0
-            try #require(posix_spawn(&child, "/usr/bin/env", &actions, &attributes.value, arguments, variables) == 0)
-            pid = child
+            child = try ChildProcess(["/usr/bin/env", "python3", script.path], environment: environment, stdout: portFile)
             var found: Int?
             for _ in 0..<200 where found == nil {
                 found = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -41,11 +30,7 @@ import ZavaCore
             port = try #require(found)
         }
 
-        deinit {
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
+        deinit { child.stop() }
 
         func requests() throws -> [[String: Any]] {
             try String(contentsOf: log, encoding: .utf8).split(separator: "\n").compactMap {

@@ -1,11 +1,12 @@
 import CLibPQ
 
 /// A statement wrapped in trusted set-up and clean-up statements, sent as one libpq pipeline
-/// so the whole request costs one network round trip.
+/// with a single sync point, so the whole request costs one write and one network round trip.
 ///
 /// Every part goes over the extended protocol, which accepts exactly one statement per
-/// message: the user's text can never smuggle a second statement in. The clean-up statements
-/// each follow a sync point, so they run even when the statement failed.
+/// message: the user's text can never smuggle a second statement in. When anything in the
+/// pipeline fails, the server skips the rest of it up to the sync, clean-up included; the
+/// clean-up is then sent again on its own (a second round trip, on the error path only).
 struct PipelinedStatement: Sendable {
     var setup: [String]
     var statement: String
@@ -74,15 +75,14 @@ extension Connection {
             if canceller.takeRequested() { poison() }
         }
 
+        // libpq before 17 flushes at every sync point: one sync is one write.
         for sql in pipeline.setup {
             guard Connection.sendParams(conn, sql, [], synchronous: false) != nil else { throw lostError() }
         }
-        guard Connection.sendParams(conn, pipeline.statement, pipeline.parameters, synchronous: false) != nil,
-              PQpipelineSync(conn) == 1 else { throw lostError() }
-        for sql in pipeline.cleanup {
-            guard Connection.sendParams(conn, sql, [], synchronous: false) != nil,
-                  PQpipelineSync(conn) == 1 else { throw lostError() }
+        guard Connection.sendParams(conn, pipeline.statement, pipeline.parameters, synchronous: false) != nil else {
+            throw lostError()
         }
+        try send(conn, pipeline.cleanup)
 
         var failure: Error?
         for _ in pipeline.setup {
@@ -118,11 +118,13 @@ extension Connection {
         let elapsed = clock.now - started
         if let error = state.error, failure == nil { failure = error }
 
-        try expectSync(conn)
         for _ in pipeline.cleanup {
             if let error = consumeResults(conn), !(error is DatabaseError) { failure = failure ?? error }
-            try expectSync(conn)
         }
+        // An error anywhere made the server skip the rest of the pipeline, clean-up included.
+        let cleanupSkipped = PQpipelineStatus(conn) == PQ_PIPELINE_ABORTED
+        try expectSync(conn)
+        if cleanupSkipped { try cleanUp(conn, pipeline.cleanup) }
         if PQstatus(conn) != CONNECTION_OK { throw lostError() }
         // libpq keeps its input buffer at the size of the largest message it received: after a
         // huge row, drop the connection rather than keep that memory in the pool.
@@ -130,6 +132,24 @@ extension Connection {
         if let failure { throw failure }
         return StatementSummary(columns: state.columns ?? [], rowCount: state.rowCount, truncated: state.truncated,
                                 commandTag: state.commandTag, elapsed: elapsed)
+    }
+
+    /// Queues the statements and the pipeline's one sync point (which sends them).
+    private func send(_ conn: OpaquePointer, _ statements: [String]) throws {
+        for sql in statements {
+            guard Connection.sendParams(conn, sql, [], synchronous: false) != nil else { throw lostError() }
+        }
+        guard PQpipelineSync(conn) == 1 else { throw lostError() }
+    }
+
+    /// After a failure the server skipped the clean-up (a pipeline stops at its first error):
+    /// runs it again as a pipeline of its own. A connection that cannot be cleaned up is not
+    /// pooled again.
+    private func cleanUp(_ conn: OpaquePointer, _ cleanup: [String]) throws {
+        guard PQstatus(conn) == CONNECTION_OK else { return }
+        try send(conn, cleanup)
+        for _ in cleanup where consumeResults(conn) != nil { poison() }
+        try expectSync(conn)
     }
 
     /// Reads one queued statement's results up to its terminating NULL; returns its error, if any.

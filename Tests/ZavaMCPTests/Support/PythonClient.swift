@@ -1,4 +1,5 @@
 import Foundation
+import ZavaTestSupport
 
 /// The official Python MCP SDK, driven through `Fixtures/mcp_client.py` in the venv that
 /// `scripts/bootstrap.sh --test` creates (`$ZAVA_VENV`, default `<repo>/.zava/venv`).
@@ -26,18 +27,14 @@ enum PythonClient {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("out.json"), errURL = directory.appendingPathComponent("err.txt")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer { try? out.close(); try? err.close() }
-
-        let child = Child(python: python, arguments: [script.path, scenario, url, specText], out: out, err: err)
+        let child = try ChildProcess([python.path, script.path, scenario, url, specText], stdout: outURL, stderr: errURL)
+        defer { child.stop() }
         let watchdog = Task {
             try await Task.sleep(for: timeout)
             child.terminate()
         }
         defer { watchdog.cancel() }
-        let status = try await child.run()
+        let status = try await child.status()
         let stdout = try Data(contentsOf: outURL)
         let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
         guard status == 0 else {
@@ -48,28 +45,6 @@ enum PythonClient {
         } catch {
             throw Failure(description: "python \(scenario) report did not decode (\(error)): \(String(decoding: stdout.prefix(2_000), as: UTF8.self))")
         }
-    }
-
-    /// One child process; `Process` is not Sendable, this box only hands it to the watchdog.
-    private final class Child: @unchecked Sendable {
-        private let process = Process()
-
-        init(python: URL, arguments: [String], out: FileHandle, err: FileHandle) {
-            process.executableURL = python
-            process.arguments = arguments
-            process.standardOutput = out
-            process.standardError = err
-            process.standardInput = FileHandle.nullDevice
-        }
-
-        func run() async throws -> Int32 {
-            try await withCheckedThrowingContinuation { continuation in
-                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-                do { try process.run() } catch { continuation.resume(throwing: error) }
-            }
-        }
-
-        func terminate() { if process.isRunning { process.terminate() } }
     }
 }
 

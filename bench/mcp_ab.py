@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Two zava servers, one load, alternating: is a server option (or a build) faster, and by how much CPU?
+
+    python3 bench/mcp_ab.py --a "" --b "--http-threads 2" [--clients 1,8,32] [--rounds 4] [--seconds 3]
+                            [--zava-a PATH] [--zava-b PATH] [--stateful]
+
+Starts `zava --serve --no-repl --stateless` twice over the embedded cluster (`zava db init` first,
+release builds of `zava` and `zava-bench`), A with the flags of `--a`, B with those of `--b` (and
+the binaries of `--zava-a`/`--zava-b`, to compare builds). For each client count it runs the load of
+bench/mcp_throughput.py (`zava-bench mcp`, execute_sales_query point queries as Seattle) against A,
+then B, `--rounds` times, and prints each run's calls/s, p50 and CPU per call of the server and of
+PostgreSQL, then the medians. Running the two back to back, many times, is what makes a 5-10%
+difference visible on a shared machine where one run can be off by 30%: compare the CPU per call
+first, it is the steadier figure.
+"""
+import argparse
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mcp_throughput import ROOT, CPUMeter, SwiftLoad, free_port, percentile, wait_healthy  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--a", default="", help="flags of server A")
+    parser.add_argument("--b", default="", help="flags of server B")
+    parser.add_argument("--zava-a", default=os.path.join(ROOT, ".build/release/zava"))
+    parser.add_argument("--zava-b", default=os.path.join(ROOT, ".build/release/zava"))
+    parser.add_argument("--zava-bench", default=os.path.join(ROOT, ".build/release/zava-bench"))
+    parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=3)
+    parser.add_argument("--stateful", action="store_true", help="serve stateful (MCP sessions) instead of stateless")
+    args = parser.parse_args()
+
+    servers = {}
+    try:
+        for name, binary, flags in (("A", args.zava_a, args.a), ("B", args.zava_b, args.b)):
+            port = free_port()
+            command = [binary, "--serve", "--no-repl", "--port", str(port)] + ([] if args.stateful else ["--stateless"])
+            command += shlex.split(flags)
+            env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
+            servers[name] = (port, subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                                    stderr=subprocess.DEVNULL))
+            wait_healthy(port)
+            print(f"# {name}: {' '.join(command[1:])}", flush=True)
+        for clients in (int(c) for c in args.clients.split(",")):
+            results = {name: [] for name in servers}
+            for _ in range(args.rounds):
+                for name, (port, server) in servers.items():
+                    meter = CPUMeter(server.pid)
+                    rate, latencies, errors = SwiftLoad(args.zava_bench, port, clients, 200_000).run(args.seconds)
+                    _, server_ms, pg_ms = meter.per_call_ms(rate * args.seconds, child_process=True)
+                    p50 = percentile(latencies, 0.5)
+                    results[name].append((rate, p50, server_ms, pg_ms))
+                    print(f"{name} c={clients:<3} {rate:7.0f} calls/s  p50 {p50:6.2f} ms  CPU ms/call: server {server_ms:.3f}, "
+                          f"postgres {pg_ms:.3f}  errors {len(errors)}", flush=True)
+            for name, rows in results.items():
+                medians = [statistics.median(row[i] for row in rows) for i in range(4)]
+                print(f"median {name} c={clients:<3} {medians[0]:7.0f} calls/s  p50 {medians[1]:6.2f} ms  "
+                      f"CPU ms/call: server {medians[2]:.3f}, postgres {medians[3]:.3f}", flush=True)
+    finally:
+        for _, server in servers.values():
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
