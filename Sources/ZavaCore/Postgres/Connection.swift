@@ -249,6 +249,9 @@ final class Canceller: @unchecked Sendable {
         }
     }
 
+    /// Whether a cancel was asked for since `takeRequested` last answered (without resetting it).
+    var isRequested: Bool { lock.withLock { requested } }
+
     /// Whether a cancel was asked for since the last call; a cancelled connection is not
     /// reused (a late cancel could hit the next request's statement).
     func takeRequested() -> Bool {

@@ -76,13 +76,12 @@ extension Connection {
         }
 
         // libpq before 17 flushes at every sync point: one sync is one write.
-        for sql in pipeline.setup {
-            guard Connection.sendParams(conn, sql, [], synchronous: false) != nil else { throw lostError() }
-        }
+        try queue(conn, pipeline.setup)
         guard Connection.sendParams(conn, pipeline.statement, pipeline.parameters, synchronous: false) != nil else {
             throw lostError()
         }
-        try send(conn, pipeline.cleanup)
+        try queue(conn, pipeline.cleanup)
+        try sync(conn)
 
         var failure: Error?
         for _ in pipeline.setup {
@@ -122,9 +121,10 @@ extension Connection {
             if let error = consumeResults(conn), !(error is DatabaseError) { failure = failure ?? error }
         }
         // An error anywhere made the server skip the rest of the pipeline, clean-up included.
+        // A cancelled connection is not pooled again (`runPipeline`), so it needs none.
         let cleanupSkipped = PQpipelineStatus(conn) == PQ_PIPELINE_ABORTED
         try expectSync(conn)
-        if cleanupSkipped { try cleanUp(conn, pipeline.cleanup) }
+        if cleanupSkipped, !canceller.isRequested { try cleanUp(conn, pipeline.cleanup) }
         if PQstatus(conn) != CONNECTION_OK { throw lostError() }
         // libpq keeps its input buffer at the size of the largest message it received: after a
         // huge row, drop the connection rather than keep that memory in the pool.
@@ -134,11 +134,14 @@ extension Connection {
                                 commandTag: state.commandTag, elapsed: elapsed)
     }
 
-    /// Queues the statements and the pipeline's one sync point (which sends them).
-    private func send(_ conn: OpaquePointer, _ statements: [String]) throws {
+    private func queue(_ conn: OpaquePointer, _ statements: [String]) throws {
         for sql in statements {
             guard Connection.sendParams(conn, sql, [], synchronous: false) != nil else { throw lostError() }
         }
+    }
+
+    /// Ends the pipeline with its sync point, which also sends what was queued.
+    private func sync(_ conn: OpaquePointer) throws {
         guard PQpipelineSync(conn) == 1 else { throw lostError() }
     }
 
@@ -147,7 +150,8 @@ extension Connection {
     /// pooled again.
     private func cleanUp(_ conn: OpaquePointer, _ cleanup: [String]) throws {
         guard PQstatus(conn) == CONNECTION_OK else { return }
-        try send(conn, cleanup)
+        try queue(conn, cleanup)
+        try sync(conn)
         for _ in cleanup where consumeResults(conn) != nil { poison() }
         try expectSync(conn)
     }
