@@ -21,7 +21,7 @@ import ZavaTestSupport
             environment["FAIL_FIRST"] = String(failFirst)
             environment["LOG"] = log.path
             environment["DIMENSION"] = "1536" // the model's own size: 8 only when zava asks for it
-            child = try ChildProcess(["/usr/bin/env", "python3", script.path], environment: environment, stdout: portFile)
+            child = try ChildProcess("/usr/bin/env", ["python3", script.path], environment: environment, stdout: portFile)
             var found: Int?
             for _ in 0..<200 where found == nil {
                 found = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

@@ -69,6 +69,17 @@ public enum Subprocess {
     private static func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String]?,
                                      actions: inout posix_spawn_file_actions_t,
                                      whileRunning: () -> Void = {}) throws -> Int32 {
+        let pid = try spawn(executable, arguments, environment: environment, actions: &actions)
+        whileRunning()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return exitStatus(status)
+    }
+
+    /// Starts `executable` with a clean signal state and the given file actions; the caller
+    /// waits for the returned pid (for children it must not block a thread on).
+    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]?,
+                             actions: inout posix_spawn_file_actions_t) throws -> pid_t {
         let argv = [executable] + arguments
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -80,10 +91,12 @@ public enum Subprocess {
         guard spawned == 0 else {
             throw Failure(command: executable, status: spawned, output: String(cString: strerror(spawned)))
         }
-        whileRunning()
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return pid
+    }
+
+    /// A status from waitpid as a shell shows it: the exit status, or 128 + the ending signal.
+    public static func exitStatus(_ status: Int32) -> Int32 {
+        (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// Runs one of the cluster's programs, as the unprivileged server user when we are root;
@@ -120,10 +133,10 @@ public enum Subprocess {
 /// Spawn attributes that give the child a clean signal state: threads of a Swift process
 /// (the cooperative pool, dispatch) run with signals blocked, and a child would inherit that
 /// mask and never die of SIGTERM.
-public struct SpawnAttributes {
-    public var value = posix_spawnattr_t()
+struct SpawnAttributes {
+    var value = posix_spawnattr_t()
 
-    public init() {
+    init() {
         posix_spawnattr_init(&value)
         var none = sigset_t()
         sigemptyset(&none)
@@ -134,5 +147,5 @@ public struct SpawnAttributes {
         posix_spawnattr_setflags(&value, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     }
 
-    public mutating func destroy() { posix_spawnattr_destroy(&value) }
+    mutating func destroy() { posix_spawnattr_destroy(&value) }
 }

@@ -27,7 +27,7 @@ enum PythonClient {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("out.json"), errURL = directory.appendingPathComponent("err.txt")
-        let child = try ChildProcess([python.path, script.path, scenario, url, specText], stdout: outURL, stderr: errURL)
+        let child = try ChildProcess(python.path, [script.path, scenario, url, specText], stdout: outURL, stderr: errURL)
         defer { child.stop() }
         let watchdog = Task {
             try await Task.sleep(for: timeout)
