@@ -17,11 +17,10 @@ import argparse
 import os
 import shlex
 import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mcp_throughput import ROOT, CPUMeter, SwiftLoad, free_port, percentile, wait_healthy  # noqa: E402
+from mcp_throughput import ROOT, CPUMeter, SwiftLoad, percentile, start_server  # noqa: E402
 
 
 def main():
@@ -40,21 +39,15 @@ def main():
     servers = {}
     try:
         for name, binary, flags in (("A", args.zava_a, args.a), ("B", args.zava_b, args.b)):
-            port = free_port()
-            command = [binary, "--serve", "--no-repl", "--port", str(port)] + ([] if args.stateful else ["--stateless"])
-            command += shlex.split(flags)
-            env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
-            servers[name] = (port, subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                                                    stderr=subprocess.DEVNULL))
-            wait_healthy(port)
-            print(f"# {name}: {' '.join(command[1:])}", flush=True)
+            servers[name] = start_server(binary, ([] if args.stateful else ["--stateless"]) + shlex.split(flags))
+            print(f"# {name}: {binary} --serve {'' if args.stateful else '--stateless '}{flags}", flush=True)
         for clients in (int(c) for c in args.clients.split(",")):
             results = {name: [] for name in servers}
             for _ in range(args.rounds):
                 for name, (port, server) in servers.items():
                     meter = CPUMeter(server.pid)
                     rate, latencies, errors = SwiftLoad(args.zava_bench, port, clients, 200_000).run(args.seconds)
-                    _, server_ms, pg_ms = meter.per_call_ms(rate * args.seconds, child_process=True)
+                    _, server_ms, pg_ms = meter.per_call_ms(len(latencies), child_process=True)
                     p50 = percentile(latencies, 0.5)
                     results[name].append((rate, p50, server_ms, pg_ms))
                     print(f"{name} c={clients:<3} {rate:7.0f} calls/s  p50 {p50:6.2f} ms  CPU ms/call: server {server_ms:.3f}, "

@@ -341,6 +341,22 @@ def wait_healthy(port, timeout=60):
     raise SystemExit("zava did not become healthy")
 
 
+def start_server(zava, flags):
+    """`zava --serve --no-repl` with `flags` on a free loopback port, logging warnings only, pool
+    ZAVA_POOL_SIZE (default 8); returns (port, process) once /healthz answers."""
+    port = free_port()
+    env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
+    process = subprocess.Popen([zava, "--serve", "--no-repl", "--host", "127.0.0.1", "--port", str(port)] + flags,
+                               cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        wait_healthy(port)
+    except BaseException:
+        process.terminate()
+        process.wait()
+        raise
+    return port, process
+
+
 def pgbench(pgbench_path, conninfo, clients, seconds, script, bare):
     env = dict(os.environ)
     if bare:
@@ -410,14 +426,9 @@ def main():
         servers = {}
         try:
             for mode in args.modes.split(","):
-                port = free_port()
-                env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
-                command = [args.zava, "--serve", "--no-repl", "--port", str(port)]
-                command += ["--stateless"] if mode.startswith("stateless") else []
-                command += ["--sdk-tool-calls"] if mode.endswith("-sdk") else []
-                servers[mode] = (port, subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
-                                                        stdin=subprocess.DEVNULL))
-                wait_healthy(port)
+                flags = (["--stateless"] if mode.startswith("stateless") else []) \
+                    + (["--sdk-tool-calls"] if mode.endswith("-sdk") else [])
+                servers[mode] = start_server(args.zava, flags)
                 print(f"# {mode}: server pid {servers[mode][1].pid}, RSS at start {rss(servers[mode][1].pid)[0]}")
             ratios = {}
             for clients in levels:

