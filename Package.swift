@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaREPL"], path: "bench/zava"),
+        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaREPL", "CLibPQ"], path: "bench/zava"),
         .executableTarget(name: "minilm-bench", dependencies: ["MiniLM"], path: "bench/minilm",
                           swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "ZavaTestSupport", dependencies: ["ZavaCore", "MiniLM"], path: "Tests/ZavaTestSupport"),

@@ -3,7 +3,7 @@
 
     python3 bench/mcp_throughput.py [--zava .build/release/zava] [--seconds 10] [--clients 1,8,32]
                                     [--client swift|lean|asyncio] [--modes stateful,stateless,stateful-sdk]
-                                    [--rounds N] [--tool query|date]
+                                    [--rounds N] [--tool query|date|floor]
 
 Starts one `zava --serve --no-repl` per mode on free ports over the embedded cluster (`zava db
 init` first). For each client count, each mode in turn gets that many clients, each on its own
@@ -394,8 +394,9 @@ def main():
                         help="stateful, stateless, stateful-sdk, stateless-sdk (-sdk: --sdk-tool-calls)")
     parser.add_argument("--client", choices=["swift", "lean", "asyncio"], default="swift")
     parser.add_argument("--zava-bench", default=os.path.join(ROOT, ".build/release/zava-bench"))
-    parser.add_argument("--tool", choices=["query", "date"], default="query",
-                        help="with --client swift: date calls get_current_utc_date (no database), the endpoint's own cost")
+    parser.add_argument("--tool", choices=["query", "date", "floor"], default="query",
+                        help="with --client swift: date calls get_current_utc_date (no database), the endpoint's own "
+                             "cost; floor posts the same request to a path with no route (404), HTTP alone")
     parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument("--rounds", type=int, default=1,
                         help="repeat every client count this many times (modes and pgbench alternating) and "

@@ -49,6 +49,8 @@ for script in point bare; do
   p50=$(cat "$OUT"/$script.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR/2)]/1000}')
   echo "pgbench ($script: $( [ $script = point ] && echo "same transaction, one statement per round trip" || echo "the bare SELECT" )): p50 ${p50} ms"
 done
+echo "== data layer CPU per call vs bare libpq (same pipeline, in one process) =="
+./.build/release/zava-bench layer
 
 echo "== rendering 100,000 rows to a file =="
 # Five alternating runs each; the median wall time and the median CPU time (user + system) of the

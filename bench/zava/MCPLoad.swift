@@ -5,10 +5,12 @@ import Foundation
 /// keep-alive connection with poll(2), requests are formatted from bytes, and answers are framed
 /// by Content-Length (or the last chunk) and checked for `"isError":false` without parsing JSON.
 ///
-///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|date]
+///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|date|floor]
 ///
 /// `query` (the default) calls execute_sales_query with a primary-key point query on a random
 /// order; `date` calls get_current_utc_date, which touches no database: the endpoint's own cost.
+/// `floor` posts the `date` request, headers and body alike, to a path with no route, so the
+/// HTTP server reads it and answers 404: the cost of HTTP alone, before MCP or the database.
 /// Prints one JSON line: calls, errors (HTTP statuses, 200 for a tool error), elapsed seconds
 /// and every call's latency in microseconds.
 struct MCPLoad {
@@ -22,7 +24,9 @@ struct MCPLoad {
     private final class Client {
         let socket: Int32
         var head: [UInt8] = []
+        /// Received bytes; those before `start` were consumed already.
         var buffer: [UInt8] = []
+        var start = 0
         var started: UInt64 = 0
         var id = 1
 
@@ -49,10 +53,17 @@ struct MCPLoad {
                 let count = chunk.withUnsafeMutableBytes { recv(client.socket, $0.baseAddress, $0.count, 0) }
                 guard count > 0 else { throw Failure(description: "the server closed a connection") }
                 client.buffer += chunk[0..<count]
-                guard let answer = Self.answer(in: client.buffer) else { continue }
+                guard let answer = Self.answer(in: client.buffer[client.start...]) else { continue }
                 let now = Self.now()
-                client.buffer.removeFirst(answer.length)
-                if answer.status == 200, Self.contains(answer.body, #""isError":false"#) {
+                client.start += answer.length
+                if client.start == client.buffer.count {
+                    client.buffer.removeAll(keepingCapacity: true)
+                    client.start = 0
+                } else if client.start > 65_536 {
+                    client.buffer.removeFirst(client.start)
+                    client.start = 0
+                }
+                if succeeded(answer) {
                     latencies.append(Int((now - client.started) / 1_000))
                 } else {
                     errors.append(answer.status)
@@ -101,7 +112,7 @@ struct MCPLoad {
         try write(client.socket, Array(request.utf8))
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            if let answer = Self.answer(in: client.buffer) {
+            if let answer = Self.answer(in: client.buffer[...]) {
                 let head = String(decoding: client.buffer[0..<answer.headLength], as: UTF8.self)
                 client.buffer.removeFirst(answer.length)
                 guard (200..<300).contains(answer.status) else { throw Failure(description: "set-up answered \(answer.status)") }
@@ -117,14 +128,22 @@ struct MCPLoad {
 
     private func send(_ client: Client) throws {
         client.id += 1
-        let call = tool == "date" ? #""name":"get_current_utc_date","arguments":{}"#
-            : #""name":"execute_sales_query","arguments":{"postgresql_query":"SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \#(Int.random(in: 1...maxID))"}"#
+        let call = tool == "query"
+            ? #""name":"execute_sales_query","arguments":{"postgresql_query":"SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \#(Int.random(in: 1...maxID))"}"#
+            : #""name":"get_current_utc_date","arguments":{}"#
         let body = #"{"jsonrpc":"2.0","id":\#(client.id),"method":"tools/call","params":{\#(call)}}"#
         var request = client.head
+        if tool == "floor" { request.replaceSubrange(0..<"POST /mcp".utf8.count, with: "POST /no-route".utf8) }
         request += "Content-Length: \(body.utf8.count)\r\n\r\n".utf8
         request += body.utf8
         client.started = Self.now()
         try write(client.socket, request)
+    }
+
+    /// A tool call answered without error; for `floor`, the 404 of the path with no route.
+    private func succeeded(_ answer: (status: Int, headLength: Int, length: Int, body: ArraySlice<UInt8>)) -> Bool {
+        if tool == "floor" { return answer.status == 404 }
+        return answer.status == 200 && Self.find(Self.noError, in: answer.body) != nil
     }
 
     private func write(_ socket: Int32, _ bytes: [UInt8]) throws {
@@ -136,35 +155,66 @@ struct MCPLoad {
         }
     }
 
-    /// The first whole HTTP answer in `buffer`: its status, where its head ends, its length and body.
-    static func answer(in buffer: [UInt8]) -> (status: Int, headLength: Int, length: Int, body: ArraySlice<UInt8>)? {
-        guard let headEnd = find(Array("\r\n\r\n".utf8), in: buffer[...]) else { return nil }
-        let head = String(decoding: buffer[0..<headEnd], as: UTF8.self).lowercased()
-        guard buffer.count >= 12, let status = Int(String(decoding: buffer[9..<12], as: UTF8.self)) else { return nil }
+    /// The first whole HTTP answer in `buffer`: its status, where its head ends (relative to the
+    /// buffer's start), its length and body. Reads bytes only: the generator's CPU per call
+    /// should be about pgbench's, which shares the machine with the server.
+    static func answer(in buffer: ArraySlice<UInt8>) -> (status: Int, headLength: Int, length: Int, body: ArraySlice<UInt8>)? {
+        let base = buffer.startIndex
+        guard let headEnd = find(headTerminator, in: buffer), buffer.count >= 12 else { return nil }
+        var status = 0
+        for byte in buffer[(base + 9)..<(base + 12)] {
+            guard (48...57).contains(byte) else { return nil }
+            status = status * 10 + Int(byte - 48)
+        }
+        let head = buffer[base..<headEnd]
         let bodyStart = headEnd + 4
-        if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-           let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) {
-            guard buffer.count >= bodyStart + length else { return nil }
-            return (status, headEnd, bodyStart + length, buffer[bodyStart..<bodyStart + length])
+        if let length = contentLength(in: head) {
+            guard buffer.endIndex >= bodyStart + length else { return nil }
+            return (status, headEnd - base, bodyStart + length - base, buffer[bodyStart..<bodyStart + length])
         }
-        if head.contains("transfer-encoding: chunked") {
-            guard let end = find(Array("\r\n0\r\n\r\n".utf8), in: buffer[bodyStart...]) else { return nil }
-            return (status, headEnd, end + 7, buffer[bodyStart..<end])
+        if find(chunkedHeader, in: head, ignoringCase: true) != nil {
+            guard let end = find(lastChunk, in: buffer[bodyStart...]) else { return nil }
+            return (status, headEnd - base, end + 7 - base, buffer[bodyStart..<end])
         }
-        return (status, headEnd, bodyStart, buffer[bodyStart..<bodyStart])
+        return (status, headEnd - base, bodyStart - base, buffer[bodyStart..<bodyStart])
     }
 
-    static func contains(_ bytes: ArraySlice<UInt8>, _ text: String) -> Bool {
-        find(Array(text.utf8), in: bytes) != nil
+    private static let headTerminator = Array("\r\n\r\n".utf8)
+    private static let lastChunk = Array("\r\n0\r\n\r\n".utf8)
+    private static let chunkedHeader = Array("\r\ntransfer-encoding: chunked".utf8)
+    private static let contentLengthHeader = Array("\r\ncontent-length:".utf8)
+    private static let noError = Array(#""isError":false"#.utf8)
+
+    /// The value of the head's Content-Length field, if it has one.
+    private static func contentLength(in head: ArraySlice<UInt8>) -> Int? {
+        guard var index = find(contentLengthHeader, in: head, ignoringCase: true) else { return nil }
+        index += contentLengthHeader.count
+        while index < head.endIndex, head[index] == 32 { index += 1 }
+        var value = 0
+        var digits = 0
+        while index < head.endIndex, (48...57).contains(head[index]) {
+            value = value * 10 + Int(head[index] - 48)
+            digits += 1
+            index += 1
+        }
+        return digits > 0 ? value : nil
     }
 
-    /// The index of `needle`'s first occurrence in `haystack`.
-    static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
+    /// The index of `needle`'s first occurrence in `haystack` (`needle` in lower case when
+    /// `ignoringCase`, which folds ASCII letters of `haystack` only).
+    static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>, ignoringCase: Bool = false) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
         let last = haystack.endIndex - needle.count
+        var index = haystack.startIndex
         while index <= last {
-            if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            var offset = 0
+            while offset < needle.count {
+                var byte = haystack[index + offset]
+                if ignoringCase, (65...90).contains(byte) { byte += 32 }
+                guard byte == needle[offset] else { break }
+                offset += 1
+            }
+            if offset == needle.count { return index }
             index += 1
         }
         return nil

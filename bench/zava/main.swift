@@ -3,8 +3,8 @@ import ZavaCore
 import ZavaREPL
 
 // Data-layer and search latency, printed one figure per line with its reference beside it.
-// Usage: zava-bench [point|search|completion] (point and search by default); uses the configured
-// database (.env, ZAVA_*); completion needs none. `zava-bench mcp ...` is the MCP load generator
+// Usage: zava-bench [point|layer|search|completion] (point and search by default); uses the
+// configured database (.env, ZAVA_*); completion needs none. `zava-bench mcp ...` is the MCP load generator
 // of bench/mcp_throughput.py (see MCPLoad.swift).
 
 func percentile(_ values: [Duration], _ p: Double) -> Double {
@@ -19,7 +19,7 @@ let which = CommandLine.arguments.dropFirst().first
 if which == "mcp" {
     let arguments = Array(CommandLine.arguments.dropFirst(2))
     guard arguments.count >= 4, let port = Int(arguments[0]), let clients = Int(arguments[1]), let seconds = Double(arguments[2]) else {
-        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|date]\n".utf8))
+        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|date|floor]\n".utf8))
         exit(2)
     }
     do {
@@ -92,6 +92,11 @@ if which == nil || which == "point" {
         timings.append(clock.now - start)
     }
     print(String(format: "data layer point query (5,000 sequential, seattle): p50 %.3f ms  p99 %.3f ms", percentile(timings, 0.5), percentile(timings, 0.99)))
+}
+
+if which == "layer" {
+    // The data layer's own CPU per call beside libpq alone sending the same pipeline.
+    try await LayerCost(session: session, conninfo: conninfo, rounds: 3, calls: 5_000).run()
 }
 
 if which == nil || which == "search" {
