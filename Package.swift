@@ -30,6 +30,7 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSpawn"),
         // The model's numeric kernels run optimised even in debug builds: unoptimised, the
         // forward pass is many times slower and the test suite would spend minutes embedding.
         .target(
@@ -41,6 +42,7 @@ let package = Package(
             name: "ZavaCore",
             dependencies: [
                 "CLibPQ",
+                "CSpawn",
                 "MiniLM",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 
 /// Runs a program to completion with posix_spawn and waitpid. (Foundation's Process can miss
@@ -78,8 +79,17 @@ public enum Subprocess {
 
     /// Starts `executable` with a clean signal state and the given file actions; the caller
     /// waits for the returned pid (for children it must not block a thread on).
+    ///
+    /// After the caller's actions the child closes every descriptor above standard error: this
+    /// process's sockets and files (NIO's listening socket, libpq's connections) must not live
+    /// on in a child. A server pg_ctl leaves running, or a client that outlives a test's server,
+    /// would otherwise keep that port accepting connections nobody answers.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]?,
                              actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+        let closing = zava_spawn_file_actions_addclosefrom(&actions, 3)
+        guard closing == 0 else {
+            throw Failure(command: executable, status: closing, output: String(cString: strerror(closing)))
+        }
         let argv = [executable] + arguments
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]

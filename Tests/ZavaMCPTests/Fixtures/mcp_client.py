@@ -11,8 +11,10 @@ prints one JSON report on stdout. Scenarios:
 """
 import asyncio
 import json
+import signal
 import sys
 import time
+import traceback
 
 import httpx2
 from mcp import Client
@@ -58,7 +60,6 @@ async def one_session(url: str, case: dict) -> dict:
     except BaseException as exc:
         report["error"] = describe(exc)
         if case.get("trace"):
-            import traceback
             report["error"] += "\n" + "".join(traceback.format_exception(exc))
     return report
 
@@ -229,7 +230,28 @@ async def scenario_cancel(url: str, spec: dict) -> dict:
                          "headers": {k.lower(): v for k, v in response.headers.items()}, "body": response.text}]}
 
 
+def dump_tasks_on_sigterm() -> None:
+    """When the Swift side gives up on this client (SIGTERM after its timeout), say where every
+    task was waiting, so a hang is a stack instead of an empty stderr."""
+    loop = asyncio.get_running_loop()
+
+    def dump() -> None:
+        for task in asyncio.all_tasks(loop):
+            print(f"--- task {task.get_name()}", file=sys.stderr)
+            awaited = task.get_coro()
+            while awaited is not None:  # the chain of awaits, outermost first
+                frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+                if frame is not None:
+                    print(f"  {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}", file=sys.stderr)
+                awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+        sys.stderr.flush()
+        raise SystemExit(143)
+
+    loop.add_signal_handler(signal.SIGTERM, dump)
+
+
 async def main() -> None:
+    dump_tasks_on_sigterm()
     scenario, url, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3] if len(sys.argv) > 3 else "{}")
     handler = {"sessions": scenario_sessions, "raw": scenario_raw,
                "concurrent": scenario_concurrent, "disconnect": scenario_disconnect,
