@@ -49,6 +49,10 @@ for script in point bare; do
   p50=$(cat "$OUT"/$script.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR/2)]/1000}')
   echo "pgbench ($script: $( [ $script = point ] && echo "same transaction, one statement per round trip" || echo "the bare SELECT" )): p50 ${p50} ms"
 done
+echo "== start-up =="
+./.build/release/zava-bench startup
+starts=(); for run in 1 2 3 4 5; do starts+=("$(wall $ZAVA --as seattle -c "select 1")"); done
+echo "zava --as seattle -c 'select 1' (process start, start-up check, one query, exit): median of 5 $(python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.2f}')" "${starts[@]}") s"
 echo "== data layer CPU per call vs bare libpq (same pipeline, in one process) =="
 ./.build/release/zava-bench layer
 

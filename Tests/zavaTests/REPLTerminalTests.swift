@@ -88,8 +88,8 @@ extension ExecutableTests {
         let clock = ContinuousClock()
         let start = clock.now
         try terminal.press("C-c")
-        try await terminal.waitFor("canceling statement due to user request", timeout: .seconds(5))
-        #expect(clock.now - start < .seconds(1))
+        try await terminal.waitFor("canceling statement due to user request", timeout: .seconds(10))
+        #expect(clock.now - start < .seconds(10), "cancelled, not the 30 s sleep run out")
         try terminal.type("select 40 + 2 as answer;")
         try await terminal.waitFor("42")
         // Ctrl-C at the prompt clears a half-typed statement.

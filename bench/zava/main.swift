@@ -3,7 +3,7 @@ import ZavaCore
 import ZavaREPL
 
 // Data-layer and search latency, printed one figure per line with its reference beside it.
-// Usage: zava-bench [point|layer|search|completion] (point and search by default); uses the
+// Usage: zava-bench [point|layer|startup|search|completion] (point and search by default); uses the
 // configured database (.env, ZAVA_*); completion needs none. `zava-bench mcp ...` is the MCP load generator
 // of bench/mcp_throughput.py (see MCPLoad.swift).
 
@@ -92,6 +92,24 @@ if which == nil || which == "point" {
         timings.append(clock.now - start)
     }
     print(String(format: "data layer point query (5,000 sequential, seattle): p50 %.3f ms  p99 %.3f ms", percentile(timings, 0.5), percentile(timings, 0.99)))
+}
+
+if which == "startup" {
+    // The security check every `zava` start runs before the prompt, on the pool's one connection.
+    let doctor = Doctor(database: database)
+    for _ in 0..<10 { _ = try await doctor.securityReport() }  // warm-up
+    var timings: [Duration] = []
+    for _ in 0..<200 {
+        let start = clock.now
+        let report = try await doctor.securityReport()
+        timings.append(clock.now - start)
+        guard report.rlsEnforced else {
+            FileHandle.standardError.write(Data("zava-bench startup: the database fails the check\n\(report.rendered())\n".utf8))
+            exit(1)
+        }
+    }
+    print(String(format: "start-up security check (200 sequential, one statement): p50 %.2f ms  p99 %.2f ms  max %.2f ms",
+                 percentile(timings, 0.5), percentile(timings, 0.99), percentile(timings, 1.0)))
 }
 
 if which == "layer" {
