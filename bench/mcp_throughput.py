@@ -11,7 +11,7 @@ keep-alive connection and MCP session, calling execute_sales_query with a primar
 on retail.orders (random order_id) as the Seattle identity for the given time; right after, pgbench
 runs the same statement with the same client count, twice: wrapped exactly as zava's data layer
 sends it (one pipelined round trip: BEGIN READ ONLY, SET LOCAL identity and statement_timeout,
-the query, ROLLBACK, DISCARD ALL), and bare (the query alone, identity set per connection). So the
+the query, ROLLBACK, DEALLOCATE ALL), and bare (the query alone, identity set per connection). So the
 figures of one client count ran back to back, under the same load from the rest of the machine.
 
 Prints one line per figure: calls/s, p50 and p99 latency in ms, errors, the server's RSS
@@ -414,7 +414,7 @@ def main():
         with open(wrapped, "w") as f:
             f.write("\\set id random(1, %d)\n\\startpipeline\nBEGIN READ ONLY;\n"
                     "SET LOCAL zava.rls_user_id = '%s';\nSET LOCAL statement_timeout = 30000;\n%s;\n"
-                    "ROLLBACK;\nDISCARD ALL;\n\\endpipeline\n"
+                    "ROLLBACK;\nDEALLOCATE ALL;\n\\endpipeline\n"
                     % (max_id, SEATTLE, QUERY.format(id=":id")))
         with open(bare, "w") as f:
             f.write("\\set id random(1, %d)\n%s;\n" % (max_id, QUERY.format(id=":id")))

@@ -28,11 +28,15 @@ public struct QueryLimits: Sendable, Equatable {
 ///     SET LOCAL statement_timeout = <ms>
 ///     <the one user statement>                      -- extended protocol: one statement only
 ///     ROLLBACK                                      -- always; nothing is ever committed
-///     DISCARD ALL                                   -- no session state outlives the request
+///     DEALLOCATE ALL                                -- the one state a rollback leaves
 ///     -- sync --
 ///
 /// all sent as one pipeline (one write, one round trip). An error skips the rest up to the
-/// sync, so then ROLLBACK and DISCARD ALL are sent again before the connection is reused.
+/// sync, so then ROLLBACK and DEALLOCATE ALL are sent again before the connection is reused.
+/// ROLLBACK undoes settings, cursors, LISTEN and transaction locks; the analyst role can take
+/// no session locks and create no temporary tables (`zava doctor` fails a database where it
+/// could), so a statement `PREPARE`d by the user is all that outlives the transaction.
+/// `DISCARD ALL` would reset the same and cost a fifth of a point query's time.
 /// Nothing is set at session scope, so a pooled connection carries no identity from one
 /// request to the next.
 public struct Session: Sendable {
@@ -108,7 +112,7 @@ public struct Session: Sendable {
         setup.append("SET LOCAL statement_timeout = \(milliseconds)")
         setup += settings.keys.sorted().map { "SET LOCAL \($0) = \(settings[$0] ?? "DEFAULT")" }
         return PipelinedStatement(setup: setup, statement: sql, parameters: parameters,
-                                  cleanup: ["ROLLBACK", "DISCARD ALL"], rowLimit: limits.rowCap)
+                                  cleanup: ["ROLLBACK", "DEALLOCATE ALL"], rowLimit: limits.rowCap)
     }
 
     /// A request that failed because its pooled connection had gone stale while idle (server

@@ -5,7 +5,7 @@ import ZavaCore
 /// What the data layer costs beyond libpq: the same point query, as the Seattle identity, run
 /// `calls` times in a row through `Session.run` (on a `BlockingExecutor` thread that may block
 /// in libpq, as the MCP server runs it), then through bare libpq calls sending the identical
-/// pipeline (BEGIN READ ONLY, two SET LOCAL, the query, ROLLBACK, DISCARD ALL, one sync).
+/// pipeline (BEGIN READ ONLY, two SET LOCAL, the query, ROLLBACK, DEALLOCATE ALL, one sync).
 /// Prints, per round and per call, the CPU time of this process and of the backend serving each
 /// way (read from /proc: a server on this machine) and the wall time, so the layer's cost is read
 /// beside the least any libpq client can spend. `session` needs an identity and a pool of one
@@ -70,7 +70,7 @@ struct LayerCost {
         for index in 0..<calls {
             guard PQenterPipelineMode(conn) == 1 else { throw Failure(description: "pipeline mode") }
             let statements = ["BEGIN READ ONLY", "SET LOCAL zava.rls_user_id = '\(rlsUserID)'", "SET LOCAL statement_timeout = 30000",
-                              Self.query(index), "ROLLBACK", "DISCARD ALL"]
+                              Self.query(index), "ROLLBACK", "DEALLOCATE ALL"]
             for sql in statements where PQsendQueryParams(conn, sql, 0, nil, nil, nil, nil, 0) != 1 {
                 throw Failure(description: String(cString: PQerrorMessage(conn)))
             }
