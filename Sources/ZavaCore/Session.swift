@@ -34,8 +34,9 @@ public struct QueryLimits: Sendable, Equatable {
 /// all sent as one pipeline (one write, one round trip). An error skips the rest up to the
 /// sync, so then ROLLBACK and DEALLOCATE ALL are sent again before the connection is reused.
 /// ROLLBACK undoes settings, cursors, LISTEN and transaction locks; the analyst role can take
-/// no session locks and create no temporary tables (`zava doctor` fails a database where it
-/// could), so a statement `PREPARE`d by the user is all that outlives the transaction.
+/// no session locks (`zava doctor` fails a database where it could) and a read-only
+/// transaction creates no temporary tables, so a statement `PREPARE`d by the user is all that
+/// outlives the transaction.
 /// `DISCARD ALL` would reset the same and cost a fifth of a point query's time.
 /// Nothing is set at session scope, so a pooled connection carries no identity from one
 /// request to the next.
@@ -113,6 +114,13 @@ public struct Session: Sendable {
         setup += settings.keys.sorted().map { "SET LOCAL \($0) = \(settings[$0] ?? "DEFAULT")" }
         return PipelinedStatement(setup: setup, statement: sql, parameters: parameters,
                                   cleanup: ["ROLLBACK", "DEALLOCATE ALL"], rowLimit: limits.rowCap)
+    }
+
+    /// The statements this session sends before and after a user statement, as plain text, so a
+    /// benchmark can replay exactly this protocol through bare libpq without a copy of it.
+    public func protocolStatements() -> (setup: [String], cleanup: [String]) {
+        let pipeline = pipeline("", [])
+        return (pipeline.setup, pipeline.cleanup)
     }
 
     /// A request that failed because its pooled connection had gone stale while idle (server

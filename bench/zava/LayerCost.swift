@@ -5,11 +5,11 @@ import ZavaCore
 /// What the data layer costs beyond libpq: the same point query, as the Seattle identity, run
 /// `calls` times in a row through `Session.run` (on a `BlockingExecutor` thread that may block
 /// in libpq, as the MCP server runs it), then through bare libpq calls sending the identical
-/// pipeline (BEGIN READ ONLY, two SET LOCAL, the query, ROLLBACK, DEALLOCATE ALL, one sync).
+/// pipeline (`Session.protocolStatements` around the query, one sync).
 /// Prints, per round and per call, the CPU time of this process and of the backend serving each
 /// way (read from /proc: a server on this machine) and the wall time, so the layer's cost is read
-/// beside the least any libpq client can spend. `session` needs an identity and a pool of one
-/// connection, so its backend is the same all along.
+/// beside the least any libpq client can spend. `session` needs a pool of one connection, so its
+/// backend is the same all along.
 struct LayerCost {
     let session: Session
     let conninfo: String
@@ -33,9 +33,6 @@ struct LayerCost {
     }
 
     func run() async throws {
-        guard let rlsUserID = session.identity?.rlsUserID.uuidString.lowercased() else {
-            throw Failure(description: "the session has no identity")
-        }
         let threads = BlockingExecutor(name: "zava-bench", threads: 2)
         defer { threads.shutdown() }
         for round in 1...rounds {
@@ -51,7 +48,7 @@ struct LayerCost {
             guard let conn = PQconnectdb(conninfo) else { throw Failure(description: "out of memory") }
             defer { PQfinish(conn) }
             guard PQstatus(conn) == CONNECTION_OK else { throw Failure(description: String(cString: PQerrorMessage(conn))) }
-            let bare = try await Self.measure(backend: PQbackendPID(conn)) { try bareLibpq(conn, rlsUserID: rlsUserID) }
+            let bare = try await Self.measure(backend: PQbackendPID(conn)) { try bareLibpq(conn) }
             print("round \(round), \(calls) calls: data layer \(layer.perCall(calls));  bare libpq \(bare.perCall(calls))")
         }
     }
@@ -65,12 +62,12 @@ struct LayerCost {
 
     private struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// The pipeline through libpq's calls alone, each result checked.
-    private func bareLibpq(_ conn: OpaquePointer, rlsUserID: String) throws {
+    /// The session's pipeline through libpq's calls alone, each result checked.
+    private func bareLibpq(_ conn: OpaquePointer) throws {
+        let (setup, cleanup) = session.protocolStatements()
         for index in 0..<calls {
             guard PQenterPipelineMode(conn) == 1 else { throw Failure(description: "pipeline mode") }
-            let statements = ["BEGIN READ ONLY", "SET LOCAL zava.rls_user_id = '\(rlsUserID)'", "SET LOCAL statement_timeout = 30000",
-                              Self.query(index), "ROLLBACK", "DEALLOCATE ALL"]
+            let statements = setup + [Self.query(index)] + cleanup
             for sql in statements where PQsendQueryParams(conn, sql, 0, nil, nil, nil, nil, 0) != 1 {
                 throw Failure(description: String(cString: PQerrorMessage(conn)))
             }
