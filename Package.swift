@@ -30,6 +30,7 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
         .systemLibrary(name: "CSpawn"),
         // The model's numeric kernels run optimised even in debug builds: unoptimised, the
         // forward pass is many times slower and the test suite would spend minutes embedding.
@@ -42,6 +43,7 @@ let package = Package(
             name: "ZavaCore",
             dependencies: [
                 "CLibPQ",
+                "CPgQuery",
                 "CSpawn",
                 "MiniLM",
                 .product(name: "Logging", package: "swift-log"),
@@ -71,6 +73,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaREPL", "CLibPQ"], path: "bench/zava"),

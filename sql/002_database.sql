@@ -31,6 +31,26 @@ REVOKE EXECUTE ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(integer, integ
 -- Other sessions' query texts (which name identities and filters) are not the analyst's business.
 REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC;
 
+-- Inference: the statistics counters count rows before row-level security filters them
+-- (`pg_stat_get_xact_tuples_returned` on an index gives another store's exact count within
+-- the analyst's own transaction), and the activity and lock functions show other backends'
+-- statements and what they touch. Every pg_stat_* function (and so every pg_stat_* and
+-- pg_statio_* view built on them) and the lock-status functions are revoked from PUBLIC;
+-- `zava doctor` fails a database where the analyst can execute any of them.
+DO $$
+DECLARE f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+             WHERE p.pronamespace = 'pg_catalog'::regnamespace
+               AND (p.proname LIKE 'pg\_stat\_%'
+                    OR p.proname IN ('pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids',
+                                     'pg_isolation_test_session_is_blocked', 'pg_prepared_xact'))
+    LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END
+$$;
+
 -- Every zava request runs as the same analyst role, and a role may signal its own backends:
 -- one store manager's query must not cancel or terminate another's.
 REVOKE EXECUTE ON FUNCTION pg_catalog.pg_cancel_backend(integer) FROM PUBLIC;

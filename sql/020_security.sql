@@ -74,4 +74,25 @@ GRANT USAGE ON SCHEMA retail TO zava_analyst;
 GRANT SELECT ON ALL TABLES IN SCHEMA retail TO zava_analyst;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA retail FROM zava_analyst;
 GRANT EXECUTE ON FUNCTION retail.is_head_office(), retail.current_store_id() TO zava_analyst;
-ALTER DEFAULT PRIVILEGES IN SCHEMA retail GRANT SELECT ON TABLES TO zava_analyst;
+-- No default privileges: a table the owner adds later (`CREATE TABLE retail.x AS SELECT * FROM
+-- retail.orders`) is not readable by the analyst until someone grants it, with RLS in place.
+ALTER DEFAULT PRIVILEGES IN SCHEMA retail REVOKE SELECT ON TABLES FROM zava_analyst;
+
+-- Plain EXPLAIN shows the planner's estimates, which for a leakproof comparison (`email < 'b'`)
+-- come from the column's histogram and most-common values: real values sampled from every
+-- store. Customers' personal columns keep no statistics, so estimates reveal none of them.
+ALTER TABLE retail.customers ALTER COLUMN first_name SET STATISTICS 0,
+                             ALTER COLUMN last_name SET STATISTICS 0,
+                             ALTER COLUMN email SET STATISTICS 0,
+                             ALTER COLUMN phone SET STATISTICS 0;
+-- ANALYZE keeps what it gathered before; PostgreSQL 18 lets the owner clear it.
+DO $$
+DECLARE c text;
+BEGIN
+    IF to_regprocedure('pg_catalog.pg_clear_attribute_stats(text, text, text, boolean)') IS NOT NULL THEN
+        FOREACH c IN ARRAY ARRAY['first_name', 'last_name', 'email', 'phone'] LOOP
+            PERFORM pg_catalog.pg_clear_attribute_stats('retail', 'customers', c, false);
+        END LOOP;
+    END IF;
+END
+$$;

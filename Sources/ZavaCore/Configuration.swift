@@ -12,9 +12,15 @@ public struct Configuration: Sendable {
     /// The owner's connection string for migrating and seeding an external database.
     public var adminConninfo: String?
     public var poolSize: Int
+    /// Connections one identity (or one MCP token) may hold at once; nil is one fewer than the pool.
+    public var perIdentityConnections: Int?
     public var acquireTimeout: Duration
     public var statementTimeout: Duration
     public var rowCap: Int
+    /// Longer statements are refused before they are sent. `ZAVA_MAX_STATEMENT_BYTES`.
+    public var maxStatementBytes: Int
+    /// How often `zava --serve` re-runs the security checks. `ZAVA_SECURITY_RECHECK_SECONDS`.
+    public var securityRecheckInterval: Duration
     public var serverHost: String
     public var serverPort: Int
     public var mcpPath: String
@@ -47,9 +53,14 @@ public struct Configuration: Sendable {
         externalConninfo = string("ZAVA_DATABASE_URL") ?? Configuration.libpqEnvironment(values)
         adminConninfo = string("ZAVA_ADMIN_DATABASE_URL")
         poolSize = try integer("ZAVA_POOL_SIZE", 4, range: 1...256)
+        perIdentityConnections = try string("ZAVA_POOL_PER_IDENTITY").map { _ in
+            try integer("ZAVA_POOL_PER_IDENTITY", 1, range: 1...256)
+        }
         acquireTimeout = .milliseconds(try integer("ZAVA_POOL_TIMEOUT_MS", 10_000, range: 1...600_000))
         statementTimeout = .milliseconds(try integer("ZAVA_STATEMENT_TIMEOUT_MS", 30_000, range: 1...86_400_000))
         rowCap = try integer("ZAVA_ROW_CAP", 10_000, range: 1...100_000_000)
+        maxStatementBytes = try integer("ZAVA_MAX_STATEMENT_BYTES", StatementPolicy.defaultMaxBytes, range: 1_024...16 << 20)
+        securityRecheckInterval = .seconds(try integer("ZAVA_SECURITY_RECHECK_SECONDS", 30, range: 1...86_400))
         serverHost = string("ZAVA_HOST") ?? "127.0.0.1"
         serverPort = try integer("ZAVA_PORT", 8000, range: 0...65_535)
         mcpPath = string("ZAVA_MCP_PATH") ?? "/mcp"

@@ -5,25 +5,31 @@ import Synchronization
 public final class Database: Sendable {
     public let pool: ConnectionPool
     public let defaultLimits: QueryLimits
+    /// Closed while the security checks fail (see `SecurityWatch`).
+    public let gate = SecurityGate()
     /// Read once: the REPL and the MCP endpoint of one process share it.
     private let directory = Mutex<IdentityDirectory?>(nil)
+    private let probe: HealthProbe
 
-    public init(conninfo: String, poolSize: Int, acquireTimeout: Duration = .seconds(10), limits: QueryLimits) {
-        pool = ConnectionPool(conninfo: conninfo, size: poolSize, acquireTimeout: acquireTimeout)
+    public init(conninfo: String, poolSize: Int, perIdentityConnections: Int? = nil, acquireTimeout: Duration = .seconds(10),
+                limits: QueryLimits) {
+        pool = ConnectionPool(conninfo: conninfo, size: poolSize, perKeyLimit: perIdentityConnections, acquireTimeout: acquireTimeout)
+        probe = HealthProbe(conninfo: conninfo)
         defaultLimits = limits
     }
 
     /// A session for one identity. There is deliberately no way to get one without an identity
     /// outside ZavaCore: no identity means no store rows, never head office.
     public func session(for identity: Identity, limits: QueryLimits? = nil) -> Session {
-        Session(identity: identity, pool: pool, limits: limits ?? defaultLimits)
+        Session(identity: identity, pool: pool, gate: gate, limits: limits ?? defaultLimits)
     }
 
     /// Catalogue reads with no identity: RLS shows them no store-owned rows. Not cut by the
     /// front end's row cap (`--max-rows 3` must not drop stores from the identities or facts
     /// from the doctor's security checks, where a fact never read would pass).
     var anonymous: Session {
-        Session(identity: nil, pool: pool, limits: QueryLimits(rowCap: .max, statementTimeout: defaultLimits.statementTimeout))
+        Session(identity: nil, pool: pool, gate: gate,
+                limits: QueryLimits(rowCap: .max, statementTimeout: defaultLimits.statementTimeout))
     }
 
     /// Every identity, read from `retail.stores` on first use (stores do not change while zava runs).
@@ -50,10 +56,21 @@ public final class Database: Sendable {
         try await SchemaExplorer(session: anonymous).catalogue()
     }
 
-    /// Succeeds when the database answers a trivial query (health checks).
+    /// Succeeds when the database answers a trivial query.
     public func ping() async throws {
         _ = try await anonymous.run("SELECT 1")
     }
 
-    public func close() async { await pool.close() }
+    /// Whether the database answers, asked on a connection of its own: a pool that every
+    /// request keeps busy is `busy`, not down.
+    public func health(within limit: Duration = .seconds(3)) async -> DatabaseHealth {
+        if let problem = await probe.problem(within: limit) { return .down(problem) }
+        let statistics = await pool.statistics
+        return statistics.inUse >= statistics.size ? .busy(statistics) : .up(statistics)
+    }
+
+    public func close() async {
+        await pool.close()
+        await probe.close()
+    }
 }

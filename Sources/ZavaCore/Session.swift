@@ -13,11 +13,15 @@ public struct QueryLimits: Sendable, Equatable {
     /// exceed it and every later one are dropped and the result is marked truncated. Streamed
     /// results (`Session.stream`) hold one row at a time and are bounded by `rowCap` only.
     public var byteCap: Int
+    /// Longer statements are refused before they are sent (`StatementPolicy`).
+    public var maxStatementBytes: Int
 
-    public init(rowCap: Int, statementTimeout: Duration, byteCap: Int = QueryLimits.defaultByteCap) {
+    public init(rowCap: Int, statementTimeout: Duration, byteCap: Int = QueryLimits.defaultByteCap,
+                maxStatementBytes: Int = StatementPolicy.defaultMaxBytes) {
         self.rowCap = max(0, rowCap)
         self.statementTimeout = statementTimeout
         self.byteCap = max(0, byteCap)
+        self.maxStatementBytes = max(1, maxStatementBytes)
     }
 }
 
@@ -40,21 +44,43 @@ public struct QueryLimits: Sendable, Equatable {
 /// `DISCARD ALL` would reset the same and cost a fifth of a point query's time.
 /// Nothing is set at session scope, so a pooled connection carries no identity from one
 /// request to the next.
+///
+/// Before anything is sent, `StatementPolicy` refuses what the server could not be stopped in
+/// or what would reveal other stores' rows, and `SecurityGate` refuses store identities while
+/// the database's security checks fail. For every identity but head office, results pass
+/// `ExecutionStatisticsGuard` on their way back. Each request counts against its identity's
+/// (and principal's) share of the pool, so no identity can hold every connection.
 public struct Session: Sendable {
     /// nil only for the catalogue reads that need no identity (they see no store rows).
     public let identity: Identity?
     let pool: ConnectionPool
+    let gate: SecurityGate
     public let limits: QueryLimits
+    /// Who the pool charges for this session's requests besides the identity (an MCP token).
+    public let principal: String?
 
-    init(identity: Identity?, pool: ConnectionPool, limits: QueryLimits) {
+    init(identity: Identity?, pool: ConnectionPool, gate: SecurityGate, limits: QueryLimits, principal: String? = nil) {
         self.identity = identity
         self.pool = pool
+        self.gate = gate
         self.limits = limits
+        self.principal = principal
     }
 
     /// The same session with other limits (e.g. a front end's own row cap).
     public func with(limits: QueryLimits) -> Session {
-        Session(identity: identity, pool: pool, limits: limits)
+        Session(identity: identity, pool: pool, gate: gate, limits: limits, principal: principal)
+    }
+
+    /// The same session charged to `principal` too: its requests share one quota of the pool
+    /// whatever identity they run as.
+    public func charged(to principal: String?) -> Session {
+        Session(identity: identity, pool: pool, gate: gate, limits: limits, principal: principal)
+    }
+
+    /// The pool's quota keys: the identity (anonymous catalogue reads share one) and the principal.
+    var quotaKeys: [String] {
+        [identity.map { "identity:" + $0.rlsUserID.uuidString } ?? "anonymous"] + (principal.map { ["principal:" + $0] } ?? [])
     }
 
     /// Runs one statement and collects its rows (at most `limits.rowCap`).
@@ -95,10 +121,13 @@ public struct Session: Sendable {
 
     private func execute(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
                          into sink: RowSink) async throws -> StatementSummary {
+        try StatementPolicy(maxBytes: limits.maxStatementBytes).check(sql, for: identity)
+        if let identity, !identity.isHeadOffice { try gate.check() }
         var pipeline = pipeline(sql, parameters, settings: settings)
         pipeline.byteLimit = byteLimit
-        return try await pool.withConnection { connection in
-            try await connection.execute(pipeline, into: sink)
+        let guarded: RowSink = identity?.isHeadOffice == true ? sink : ExecutionStatisticsGuard(wrapping: sink)
+        return try await pool.withConnection(charging: quotaKeys) { connection in
+            try await connection.execute(pipeline, into: guarded)
         }
     }
 
@@ -108,12 +137,12 @@ public struct Session: Sendable {
             // A UUID's text is hex digits and dashes only: safe to inline (SET takes no parameters).
             setup.append("SET LOCAL zava.rls_user_id = '\(identity.rlsUserID.uuidString.lowercased())'")
         }
-        let milliseconds = max(1, Int(limits.statementTimeout.components.seconds * 1000
-                                      + limits.statementTimeout.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = max(1, limits.statementTimeout.wholeMilliseconds)
         setup.append("SET LOCAL statement_timeout = \(milliseconds)")
         setup += settings.keys.sorted().map { "SET LOCAL \($0) = \(settings[$0] ?? "DEFAULT")" }
         return PipelinedStatement(setup: setup, statement: sql, parameters: parameters,
-                                  cleanup: ["ROLLBACK", "DEALLOCATE ALL"], rowLimit: limits.rowCap)
+                                  cleanup: ["ROLLBACK", "DEALLOCATE ALL"], rowLimit: limits.rowCap,
+                                  timeout: limits.statementTimeout)
     }
 
     /// The statements this session sends before and after a user statement, as plain text, so a

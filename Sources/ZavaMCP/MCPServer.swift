@@ -52,8 +52,9 @@ public final class MCPServer: Service, Sendable {
         let catalog = ToolCatalog()
         let metrics = ServerMetrics(toolNames: catalog.names)
         let base = database.defaultLimits
-        let limits = QueryLimits(rowCap: configuration.rowCap ?? base.rowCap,
-                                 statementTimeout: min(base.statementTimeout, configuration.requestTimeout))
+        var limits = base
+        limits.rowCap = configuration.rowCap ?? base.rowCap
+        limits.statementTimeout = min(base.statementTimeout, configuration.requestTimeout)
         let deadlines = RequestDeadlines(timeout: configuration.requestTimeout)
         let runner = ToolCallRunner(catalog: catalog, database: database, directory: directory, limits: limits,
                                     deadlines: deadlines, search: search, inFlight: inFlight,
@@ -158,13 +159,12 @@ public final class MCPServer: Service, Sendable {
                 await endpoint.respond(request, context: context)
             }
         }
-        let health = HealthCheck(database: database)
+        let health = HealthCheck(database: database, logger: logger)
         let metrics = self.metrics
         router.get("/healthz") { _, _ -> Response in
-            let problem = await health.problem()
-            metrics.httpRequest(route: "healthz", method: "GET", status: problem == nil ? 200 : 503)
-            let json = problem.map { #"{"status":"unavailable","error":\#(JSONString.quote($0))}"# } ?? #"{"status":"ok"}"#
-            return Response(status: problem == nil ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+            let (status, json) = await health.answer()
+            metrics.httpRequest(route: "healthz", method: "GET", status: status)
+            return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
         router.get("/metrics") { [database, host, inFlight] _, _ -> Response in

@@ -30,9 +30,10 @@ struct Runtime {
     /// Opens the data layer, starting (and on first use provisioning) the embedded cluster.
     func openDatabase(rowCap: Int? = nil) async throws -> Database {
         let conninfo = try await provisioner.prepare(seedScale: seedScale, events: Console.report)
-        return Database(conninfo: conninfo, poolSize: configuration.poolSize, acquireTimeout: configuration.acquireTimeout,
-                        limits: QueryLimits(rowCap: self.rowCap(rowCap),
-                                            statementTimeout: configuration.statementTimeout))
+        return Database(conninfo: conninfo, poolSize: configuration.poolSize,
+                        perIdentityConnections: configuration.perIdentityConnections, acquireTimeout: configuration.acquireTimeout,
+                        limits: QueryLimits(rowCap: self.rowCap(rowCap), statementTimeout: configuration.statementTimeout,
+                                            maxStatementBytes: configuration.maxStatementBytes))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import ZavaCore
 import ZavaMCP
 import ZavaREPL
@@ -10,7 +11,8 @@ import ZavaREPL
 /// otherwise it serves headless until SIGINT or SIGTERM.
 enum Serve {
     static func run(_ options: ServeOptions, runtime: Runtime, database: Database, profile: String?,
-                    format: OutputFormat, makeEmbedder: @escaping @Sendable () throws -> any Embedder) async throws {
+                    format: OutputFormat, enforcingRLS: Bool,
+                    makeEmbedder: @escaping @Sendable () throws -> any Embedder) async throws {
         let interactive = !options.noREPL && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         var logger = Logger(label: "zava.mcp", factory: StandardErrorLogHandler.init(label:))
         // In the REPL's terminal only warnings; headless, the request log (stderr).
@@ -23,6 +25,13 @@ enum Serve {
                                                       gracefulShutdownSignals: interactive ? [.sigterm] : [.sigterm, .sigint],
                                                       logger: logger))
         let serving = Task { try await group.run() }
+        // The security checks again, on a timer and at SIGHUP, while the endpoint serves.
+        let watch = SecurityWatch(database: database, enforcing: enforcingRLS, logger: logger)
+        let rechecks = Task {
+            let hangups = await UnixSignalsSequence(trapping: .sighup).map { _ in () }
+            await watch.run(every: runtime.configuration.securityRecheckInterval, wakeups: hangups)
+        }
+        defer { rechecks.cancel() }
         do {
             let url = try await server.endpointURL()
             Console.info("MCP endpoint: \(url) (\(options.stateless ? "stateless" : "stateful"); health at /healthz, metrics at /metrics)")

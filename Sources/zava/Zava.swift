@@ -53,7 +53,7 @@ struct ReplCommand: AsyncParsableCommand {
             let format = self.format ?? runtime.preferences.format ?? .table
             if endpoint.serve {
                 try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
-                                    makeEmbedder: makeEmbedder)
+                                    enforcingRLS: !rls.allowUnenforcedRLS, makeEmbedder: makeEmbedder)
             } else if interactive {
                 let repl = try await REPL(database: database, configuration: configuration, preferences: runtime.preferences,
                                           profile: runtime.profile(profile), format: format, makeEmbedder: makeEmbedder)

@@ -133,6 +133,18 @@ import Testing
             ALTER FUNCTION public.order_stores() OWNER TO zava_owner;
             GRANT USAGE ON SCHEMA public TO zava_analyst
             """, failingCheck: "security definer", leak: "SELECT public.order_stores()"),
+        DatabaseCase(name: "new_table_granted", setup: """
+            CREATE TABLE retail.orders_copy AS SELECT * FROM retail.orders;
+            ALTER TABLE retail.orders_copy OWNER TO zava_owner;
+            GRANT SELECT ON retail.orders_copy TO zava_analyst
+            """, failingCheck: "unprotected tables", leak: "SELECT count(DISTINCT store_id) FROM retail.orders_copy"),
+        DatabaseCase(name: "public_table", setup: """
+            CREATE TABLE public.orders_copy AS SELECT * FROM retail.orders;
+            GRANT USAGE ON SCHEMA public TO zava_analyst;
+            GRANT SELECT ON public.orders_copy TO zava_analyst
+            """, failingCheck: "unprotected tables", leak: "SELECT count(DISTINCT store_id) FROM public.orders_copy"),
+        DatabaseCase(name: "counter_granted", setup: "GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_xact_tuples_returned(oid) TO zava_analyst",
+                     failingCheck: "inference functions", leak: nil),
         DatabaseCase(name: "analyst_owns_table", setup: """
             CREATE TABLE retail.analyst_notes (id int);
             ALTER TABLE retail.analyst_notes ENABLE ROW LEVEL SECURITY;
@@ -162,5 +174,41 @@ import Testing
             #expect(stores == .int(8), "the hole is real: Seattle sees every store through it")
         }
         await analyst.close()
+    }
+
+    /// Each function `sql/002_database.sql` revokes, granted back one at a time: the doctor
+    /// fails and names it.
+    @Test func everyRevokedFunctionGrantedBackFails() async throws {
+        let database = try await TestEnvironment.shared.database("doctor_grant_back")
+        let admin = try await database.rawConnection(.superuser)
+        let functions = try await admin.queryText("""
+            SELECT p.oid::regprocedure::text, p.proname FROM pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace
+              AND (p.proname LIKE 'pg\\_stat\\_%' OR p.proname IN (\(DoctorQueries.inferenceFunctions.map { "'\($0)'" }.joined(separator: ","))))
+              AND NOT has_function_privilege('zava_analyst', p.oid, 'EXECUTE')
+            ORDER BY 1
+            """)
+        #expect(functions.count > 100)
+        let analyst = try database.analyst(poolSize: 1)
+        #expect(try await Doctor(database: analyst).securityReport().rlsEnforced)
+        for row in functions {
+            guard let signature = row[0], let name = row[1] else { continue }
+            try await admin.executeScript("GRANT EXECUTE ON FUNCTION \(signature) TO zava_analyst")
+            let check = try await Doctor(database: analyst).securityReport().check("inference functions")
+            #expect(check?.verdict == .fail && check?.detail.contains(name) == true, "\(signature): \(String(describing: check))")
+            try await admin.executeScript("REVOKE EXECUTE ON FUNCTION \(signature) FROM zava_analyst")
+        }
+        await analyst.close()
+    }
+
+    /// Default privileges that would make new tables readable at once: a warning.
+    @Test func defaultPrivilegesForTheAnalystWarn() async throws {
+        let database = try await TestEnvironment.shared.database("doctor_default_privileges")
+        let admin = try await database.rawConnection(.superuser)
+        try await admin.executeScript("ALTER DEFAULT PRIVILEGES FOR ROLE zava_owner IN SCHEMA retail GRANT SELECT ON TABLES TO zava_analyst")
+        let analyst = try database.analyst(poolSize: 1)
+        let report = try await Doctor(database: analyst).securityReport()
+        await analyst.close()
+        #expect(report.check("default privileges")?.verdict == .warn, "\(report.rendered())")
+        #expect(report.rlsEnforced)
     }
 }

@@ -41,7 +41,7 @@ import Testing
     @Test func theWaitQueueIsBoundedAndOverflowIsAnImmediateBusyError() async throws {
         let database = try await TestEnvironment.shared.database("faults_queue")
         let pool = ConnectionPool(conninfo: try database.conninfo(.analyst), size: 1, acquireTimeout: .seconds(5), maxWaiters: 2)
-        let session = Session(identity: .headOffice, pool: pool, limits: QueryLimits(rowCap: 10, statementTimeout: .seconds(10)))
+        let session = Session(identity: .headOffice, pool: pool, gate: SecurityGate(), limits: QueryLimits(rowCap: 10, statementTimeout: .seconds(10)))
         let holder = Task { try await session.run("SELECT pg_sleep(1.5)") }
         let opened = await eventually { await pool.statistics.inUse == 1 }
         try #require(opened)

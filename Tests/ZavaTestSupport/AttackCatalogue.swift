@@ -5,7 +5,7 @@ import Testing
 /// (`SQLAttackOverMCPTests`: `execute_sales_query` over HTTP), so both front ends face the same list.
 public struct SQLAttack: Sendable, CustomTestStringConvertible {
     public enum Family: String, Sendable {
-        case identity, privilege, stacking, write, files, denial, snooping
+        case identity, privilege, stacking, write, files, denial, snooping, inference
     }
 
     public enum Outcome: Sendable {
@@ -29,7 +29,7 @@ public struct SQLAttack: Sendable, CustomTestStringConvertible {
         self.outcome = outcome
     }
 
-    public var testDescription: String { "\(family.rawValue): \(sql.prefix(70))" }
+    public var testDescription: String { "\(family.rawValue): \(sql.prefix(70).replacingOccurrences(of: "\u{0}", with: "\\0"))" }
 
     /// 1 s where the timeout is the defence being tested; generous elsewhere, so a loaded
     /// machine does not turn another outcome into a timeout.
@@ -137,7 +137,26 @@ public struct SQLAttack: Sendable, CustomTestStringConvertible {
         SQLAttack(.snooping, "SELECT count(DISTINCT store_id) FROM retail.inventory", .ownRows(reference: "SELECT 1")),
         // Accepted, documented in docs/security.md: table-wide totals and planner estimates, never rows.
         SQLAttack(.snooping, "SELECT reltuples FROM pg_class WHERE oid = 'retail.orders'::regclass", .harmless),
-        SQLAttack(.snooping, "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'orders'", .harmless),
         SQLAttack(.snooping, "EXPLAIN SELECT * FROM retail.orders WHERE store_id = 2", .harmless),
+        // Inference: figures about other stores' rows without a row of theirs.
+        SQLAttack(.inference, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT 1 FROM retail.orders WHERE store_id = 2", explainAnalyze),
+        SQLAttack(.inference, "explain analyse select 1 from retail.orders where store_id = 2", explainAnalyze),
+        SQLAttack(.inference, "/* c */ EXPLAIN (FORMAT JSON, ANALYZE true) SELECT count(*) FROM retail.customers WHERE email < 'b'", explainAnalyze),
+        SQLAttack(.inference, "EXPLAIN (analyze 1, format xml) SELECT 1 FROM retail.orders", explainAnalyze),
+        SQLAttack(.inference, "EXPLAIN (FORMAT YAML, ANALYZE on) SELECT 1 FROM retail.inventory", explainAnalyze),
+        SQLAttack(.inference, #"SELECT 'Seq Scan (actual rows=38511 loops=1)' AS "QUERY PLAN""#, explainAnalyze),
+        SQLAttack(.inference, "SELECT (SELECT count(*) FROM retail.orders WHERE store_id = 2), pg_stat_get_xact_tuples_returned('retail.orders_store_date_idx'::regclass)", denied),
+        SQLAttack(.inference, "SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'orders'", denied),
+        SQLAttack(.inference, "SELECT query FROM pg_stat_get_activity(NULL)", denied),
+        SQLAttack(.inference, "SELECT pg_stat_get_backend_activity(s) FROM pg_stat_get_backend_idset() s", denied),
+        SQLAttack(.inference, "SELECT * FROM pg_statio_user_indexes", denied),
+        SQLAttack(.inference, "SELECT * FROM pg_locks", denied),
+        SQLAttack(.inference, "SELECT 1 " + String(repeating: "/*", count: 30_000) + String(repeating: "*/", count: 30_000),
+                  .refused(sqlState: "54001", message: "comments nested 30000 deep")),
+        SQLAttack(.inference, "SELECT 1 " + String(repeating: " ", count: 300_000),
+                  .refused(sqlState: "54000", message: "zava sends at most")),
+        SQLAttack(.inference, "SELECT 1 AS a\u{0} FROM retail.orders", .refused(sqlState: "22021", message: "NUL byte")),
     ]
+
+    static let explainAnalyze = Outcome.refused(sqlState: "42501", message: "EXPLAIN ANALYZE is not available to store identities")
 }

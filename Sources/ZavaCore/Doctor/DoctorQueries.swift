@@ -11,6 +11,12 @@ enum DoctorQueries {
                                  "pg_ls_dir", "pg_stat_file", "pg_ls_logdir", "pg_ls_waldir", "pg_ls_tmpdir",
                                  "pg_reload_conf", "pg_rotate_logfile"]
 
+    /// Functions that reveal other stores' rows by counting them (the statistics counters count
+    /// before RLS filters), or other backends' statements and locks. Every `pg_stat_*`
+    /// function counts too, in any schema (pg_stat_statements' included).
+    static let inferenceFunctions = ["pg_lock_status", "pg_blocking_pids", "pg_safe_snapshot_blocking_pids",
+                                     "pg_isolation_test_session_is_blocked", "pg_prepared_xact"]
+
     private static func list(_ names: [String]) -> String { names.map { "'\($0)'" }.joined(separator: ",") }
 
     /// What the current role (the analyst) can do. World-readable catalogues only.
@@ -74,6 +80,21 @@ enum DoctorQueries {
                                 FROM pg_catalog.pg_proc p, me
                                 WHERE p.proname IN (\(list(bypassFunctions)))
                                   AND pg_catalog.has_function_privilege(me.oid, p.oid, 'EXECUTE'))),
+          ('inference_functions', (SELECT coalesce(string_agg(DISTINCT p.proname, ', '), '')
+                                   FROM pg_catalog.pg_proc p, me
+                                   WHERE (p.proname LIKE 'pg\\_stat\\_%' OR p.proname IN (\(list(inferenceFunctions))))
+                                     AND pg_catalog.has_function_privilege(me.oid, p.oid, 'EXECUTE'))),
+          ('unprotected_relations', (SELECT coalesce(string_agg(n.nspname || '.' || c.relname, ', ' ORDER BY n.nspname, c.relname), '')
+                                     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace, me
+                                     WHERE c.relkind IN ('r', 'p', 'm', 'f') AND NOT c.relrowsecurity
+                                       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+                                       AND pg_catalog.has_schema_privilege(me.oid, n.oid, 'USAGE')
+                                       AND pg_catalog.has_table_privilege(me.oid, c.oid, 'SELECT'))),
+          ('default_privileges', (SELECT coalesce(string_agg(DISTINCT coalesce(n.nspname, 'every schema'), ', '), '')
+                                  FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace,
+                                       pg_catalog.aclexplode(d.defaclacl) a, me
+                                  WHERE d.defaclobjtype = 'r' AND a.privilege_type = 'SELECT'
+                                    AND (a.grantee = me.oid OR a.grantee = 0))),
           ('state_functions', (SELECT coalesce(string_agg(DISTINCT p.proname, ', '), '')
                                FROM pg_catalog.pg_proc p, me
                                WHERE p.proname IN (\(list(stateFunctions)))

@@ -43,6 +43,9 @@ enum DoctorRules {
         checks.append(none("dangerous functions", "bypass_functions", .fail,
                            ok: "no EXECUTE on set_config, server-file, large-object import/export or dblink functions",
                            problem: "EXECUTE on"))
+        checks.append(none("inference functions", "inference_functions", .fail,
+                           ok: "no EXECUTE on statistics counters, activity or lock functions (they count other stores' rows)",
+                           problem: "EXECUTE on"))
         checks.append(none("state functions", "state_functions", .warn,
                            ok: "no session advisory locks, backend signalling or server directory listing",
                            problem: "EXECUTE on"))
@@ -58,6 +61,12 @@ enum DoctorRules {
         } else {
             checks.append(DoctorCheck("row-level security", .pass, "enabled and forced on all \(tables) retail tables"))
         }
+        checks.append(none("unprotected tables", "unprotected_relations", .fail,
+                           ok: "every table the analyst can read has row-level security",
+                           problem: "readable without row-level security"))
+        checks.append(none("default privileges", "default_privileges", .warn,
+                           ok: "new tables are not readable by the analyst until granted",
+                           problem: "new tables become readable by the analyst at once in"))
         checks.append(none("policies", "no_policies", .warn, ok: "every retail table has policies",
                            problem: "no policy (every identity sees nothing) on"))
         checks.append(none("store policies", "unfiltered_policies", .fail,

@@ -12,6 +12,8 @@ final class Connection: @unchecked Sendable {
     let typeNames: TypeNameCache
     /// Set when this connection must not be reused (broken, or a cancel may still be in flight).
     private(set) var isPoisoned = false
+    /// While a pipeline runs: when to stop waiting for the server (used on the connection's thread only).
+    var deadline: Deadline?
 
     private init(handle: OpaquePointer, label: String, typeNames: TypeNameCache) {
         self.handle = handle
@@ -192,6 +194,8 @@ final class Canceller: @unchecked Sendable {
     private var wanted = false
     private var active = false
     private var requested = false
+    /// When the current operation was first asked to stop.
+    private var wantedSince: ContinuousClock.Instant?
     /// Counts operations, so a task's cancel applies to its own operation only.
     private var generation = 0
 
@@ -204,6 +208,7 @@ final class Canceller: @unchecked Sendable {
         lock.withLock {
             generation += 1
             wanted = false
+            wantedSince = nil
             requested = false
             return generation
         }
@@ -221,6 +226,7 @@ final class Canceller: @unchecked Sendable {
         lock.withLock {
             active = false
             wanted = false
+            wantedSince = nil
         }
     }
 
@@ -230,6 +236,7 @@ final class Canceller: @unchecked Sendable {
         let start = lock.withLock { () -> Bool in
             if let operation, operation != generation { return false }
             let first = !wanted
+            if first { wantedSince = .now }
             wanted = true
             requested = true
             return first && active
@@ -248,6 +255,9 @@ final class Canceller: @unchecked Sendable {
             return true
         }
     }
+
+    /// When the running operation was first asked to stop, if it was.
+    var stopRequestedAt: ContinuousClock.Instant? { lock.withLock { wanted ? wantedSince : nil } }
 
     /// Whether a cancel was asked for since `takeRequested` last answered (without resetting it).
     var isRequested: Bool { lock.withLock { requested } }

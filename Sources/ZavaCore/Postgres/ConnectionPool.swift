@@ -2,6 +2,12 @@
 ///
 /// Connections open lazily, unhealthy ones are dropped on return, and callers beyond the
 /// pool's size wait in a bounded queue for at most `acquireTimeout` before a clear "busy" error.
+///
+/// Fairness: each request is charged to quota keys (its identity, and an MCP token) and no
+/// key may hold more than `perKeyLimit` connections (one fewer than the pool by default), so
+/// one identity's slow statements never take the connection every other identity needs.
+/// A request over its key's quota waits; a released connection goes to the first waiter
+/// whose keys are all under quota.
 public actor ConnectionPool {
     public struct Statistics: Sendable, Equatable {
         public var size: Int
@@ -18,15 +24,22 @@ public actor ConnectionPool {
     private var idle: [Connection] = []
     private var open = 0
     private var inUse = 0
-    private var waiters: [(deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Void, Error>)] = []
+    /// Connections each quota key holds now.
+    private var charged: [String: Int] = [:]
+    public nonisolated let perKeyLimit: Int
+    private var waiters: [(deadline: ContinuousClock.Instant, keys: [String], continuation: CheckedContinuation<Void, Error>)] = []
     /// Ends waits that ran out of time; one task for all waiters, running while there are any.
     private var expiry: Task<Void, Never>?
     private var isClosed = false
 
-    /// - Parameter conninfo: passed to libpq unmodified.
-    public init(conninfo: String, size: Int = 4, acquireTimeout: Duration = .seconds(10), maxWaiters: Int = 1_000) {
+    /// - Parameters:
+    ///   - conninfo: passed to libpq unmodified.
+    ///   - perKeyLimit: connections one quota key may hold; nil is one fewer than `size`.
+    public init(conninfo: String, size: Int = 4, perKeyLimit: Int? = nil, acquireTimeout: Duration = .seconds(10),
+                maxWaiters: Int = 1_000) {
         self.conninfo = conninfo
         self.size = max(1, size)
+        self.perKeyLimit = min(self.size, max(1, perKeyLimit ?? (self.size - 1)))
         self.acquireTimeout = acquireTimeout
         self.maxWaiters = maxWaiters
     }
@@ -35,16 +48,27 @@ public actor ConnectionPool {
         Statistics(size: size, open: open, inUse: inUse, waiting: waiters.count)
     }
 
-    /// Lends a connection to `body` and takes it back, healthy or not.
-    func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
-        let connection = try await acquire()
+    /// Lends a connection to `body`, charged to `keys`, and takes it back, healthy or not.
+    func withConnection<T: Sendable>(charging keys: [String] = [], _ body: (Connection) async throws -> T) async throws -> T {
+        let connection = try await acquire(keys)
         do {
             let value = try await body(connection)
-            release(connection)
+            release(connection, keys)
             return value
         } catch {
-            release(connection)
+            release(connection, keys)
             throw error
+        }
+    }
+
+    private func underQuota(_ keys: [String]) -> Bool {
+        keys.allSatisfy { (charged[$0] ?? 0) < perKeyLimit }
+    }
+
+    private func charge(_ keys: [String], by delta: Int) {
+        for key in keys {
+            let count = (charged[key] ?? 0) + delta
+            charged[key] = count > 0 ? count : nil
         }
     }
 
@@ -55,32 +79,39 @@ public actor ConnectionPool {
         idle.removeAll()
     }
 
-    private func acquire() async throws -> Connection {
+    private func acquire(_ keys: [String]) async throws -> Connection {
         while true {
             guard !isClosed else { throw ConnectionError(.closed, "pool closed") }
+            guard underQuota(keys) else {
+                try await waitForRelease(keys)
+                continue
+            }
             if let connection = idle.popLast() {
-                if connection.isHealthy { inUse += 1; return connection }
+                if connection.isHealthy { inUse += 1; charge(keys, by: 1); return connection }
                 open -= 1
                 continue
             }
             if open < size {
                 open += 1
                 inUse += 1
+                charge(keys, by: 1)
                 do {
                     return try await Connection.connect(conninfo: conninfo, typeNames: typeNames)
                 } catch {
                     open -= 1
                     inUse -= 1
+                    charge(keys, by: -1)
                     wakeOne()
                     throw error
                 }
             }
-            try await waitForRelease()
+            try await waitForRelease(keys)
         }
     }
 
-    private func release(_ connection: Connection) {
+    private func release(_ connection: Connection, _ keys: [String]) {
         inUse -= 1
+        charge(keys, by: -1)
         if connection.isHealthy, !isClosed {
             idle.append(connection)
         } else {
@@ -89,17 +120,18 @@ public actor ConnectionPool {
         wakeOne()
     }
 
+    /// Wakes the first waiter that may take a connection now (its keys are under quota).
     private func wakeOne() {
-        guard !waiters.isEmpty else { return }
-        waiters.removeFirst().continuation.resume()
+        guard let index = waiters.firstIndex(where: { underQuota($0.keys) }) else { return }
+        waiters.remove(at: index).continuation.resume()
     }
 
-    private func waitForRelease() async throws {
+    private func waitForRelease(_ keys: [String]) async throws {
         guard waiters.count < maxWaiters else {
             throw ConnectionError(.busy, "\(waiters.count) requests already waiting for a connection")
         }
         try await withCheckedThrowingContinuation { continuation in
-            waiters.append((.now + acquireTimeout, continuation))
+            waiters.append((.now + acquireTimeout, keys, continuation))
             if expiry == nil { expiry = Task { await expireWaiters() } }
         }
     }
@@ -113,8 +145,11 @@ public actor ConnectionPool {
                 try? await Task.sleep(until: first.deadline, clock: .continuous)
                 continue
             }
-            waiters.removeFirst().continuation.resume(
-                throwing: ConnectionError(.busy, "no connection free after \(acquireTimeout); all \(size) are in use"))
+            let waiter = waiters.removeFirst()
+            let message = underQuota(waiter.keys)
+                ? "no connection free after \(acquireTimeout); all \(size) are in use"
+                : "no connection free after \(acquireTimeout); this identity already runs \(perKeyLimit) statements, its share of the \(size) connections"
+            waiter.continuation.resume(throwing: ConnectionError(.busy, message))
         }
         expiry = nil
     }

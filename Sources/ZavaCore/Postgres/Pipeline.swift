@@ -1,4 +1,5 @@
 import CLibPQ
+import Glibc
 
 /// A statement wrapped in trusted set-up and clean-up statements, sent as one libpq pipeline
 /// with a single sync point, so the whole request costs one write and one network round trip.
@@ -19,6 +20,27 @@ struct PipelinedStatement: Sendable {
     /// Bytes of row data handed to the sink at most (as the server sent them); the row that
     /// would pass it ends the result as truncated.
     var byteLimit: Int = .max
+    /// The statement's timeout (the server's `statement_timeout`): past it, and past any cancel
+    /// by `Deadline.grace`, zava stops waiting for the server (`Deadline`).
+    var timeout: Duration = .seconds(3_600)
+}
+
+/// When a pipeline stops waiting for the server. The server's `statement_timeout` ends almost
+/// every statement on time; a backend that does not answer (stuck where it checks for no
+/// interrupts, such as its lexer, or a server that froze) is sent a cancel request once the
+/// timeout has passed, and `grace` after any cancel request zava gives up on the connection:
+/// the caller gets its answer, and the connection is closed instead of being pooled again.
+struct Deadline {
+    /// How long the server has to act on a cancel request (or on its own statement timeout).
+    static let grace: Duration = .milliseconds(400)
+    /// The longest one wait for the server lasts before the deadlines are looked at again.
+    static let slice: Duration = .milliseconds(250)
+
+    let overrun: ContinuousClock.Instant
+
+    init(timeout: Duration, from start: ContinuousClock.Instant) {
+        overrun = start + timeout + .milliseconds(100)
+    }
 }
 
 /// Receives a streamed result on the connection's queue, one row at a time.
@@ -69,6 +91,8 @@ extension Connection {
     private func runPipeline(_ conn: OpaquePointer, _ pipeline: PipelinedStatement, _ sink: RowSink) throws -> StatementSummary {
         let clock = ContinuousClock()
         let started = clock.now
+        deadline = Deadline(timeout: pipeline.timeout, from: started)
+        defer { deadline = nil }
         guard PQenterPipelineMode(conn) == 1 else { throw lostError() }
         defer {
             if PQexitPipelineMode(conn) != 1 { poison() }
@@ -85,7 +109,7 @@ extension Connection {
 
         var failure: Error?
         for _ in pipeline.setup {
-            if let error = consumeResults(conn) { failure = failure ?? error }
+            if let error = try consumeResults(conn) { failure = failure ?? error }
         }
         // The transaction began on a live connection: a loss from here on happened while the
         // statement ran (not retried), not while the connection sat idle in the pool.
@@ -105,7 +129,7 @@ extension Connection {
         var failure = setupFailure
         var state = StreamState(pipeline)
         _ = PQsetSingleRowMode(conn)
-        while let result = PQgetResult(conn) {
+        while let result = try nextResult(conn) {
             defer { PQclear(result) }
             do {
                 try state.handle(result, conn: conn, connection: self, sink: sink)
@@ -118,7 +142,7 @@ extension Connection {
         if let error = state.error, failure == nil { failure = error }
 
         for _ in pipeline.cleanup {
-            if let error = consumeResults(conn), !(error is DatabaseError) { failure = failure ?? error }
+            if let error = try consumeResults(conn), !(error is DatabaseError) { failure = failure ?? error }
         }
         // An error anywhere made the server skip the rest of the pipeline, clean-up included.
         // A cancelled connection is not pooled again (`runPipeline`), so it needs none.
@@ -152,14 +176,14 @@ extension Connection {
         guard PQstatus(conn) == CONNECTION_OK else { return }
         try queue(conn, cleanup)
         try sync(conn)
-        for _ in cleanup where consumeResults(conn) != nil { poison() }
+        for _ in cleanup where try consumeResults(conn) != nil { poison() }
         try expectSync(conn)
     }
 
     /// Reads one queued statement's results up to its terminating NULL; returns its error, if any.
-    private func consumeResults(_ conn: OpaquePointer) -> Error? {
+    private func consumeResults(_ conn: OpaquePointer) throws -> Error? {
         var error: Error?
-        while let result = PQgetResult(conn) {
+        while let result = try nextResult(conn) {
             defer { PQclear(result) }
             switch PQresultStatus(result) {
             case PGRES_FATAL_ERROR:
@@ -174,9 +198,39 @@ extension Connection {
     }
 
     private func expectSync(_ conn: OpaquePointer) throws {
-        guard let result = PQgetResult(conn) else { throw lostError() }
+        guard let result = try nextResult(conn) else { throw lostError() }
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_PIPELINE_SYNC else { throw lostError() }
+    }
+
+    /// `PQgetResult`, but waiting for the server in slices, so that the wait ends at the
+    /// deadline: past the statement's timeout a cancel request is sent, and once a cancel
+    /// (ours, the user's, a request timeout's) has gone unanswered for `Deadline.grace`, the
+    /// connection is given up and the caller is answered.
+    private func nextResult(_ conn: OpaquePointer) throws -> OpaquePointer? {
+        while PQisBusy(conn) == 1 {
+            let socket = PQsocket(conn)
+            guard socket >= 0, let deadline else { break }
+            let now = ContinuousClock.now
+            let stopAsked = canceller.stopRequestedAt
+            if stopAsked == nil, now >= deadline.overrun { canceller.cancel(); continue }
+            if let stopAsked, now >= stopAsked + Deadline.grace { throw abandon(timedOut: now >= deadline.overrun) }
+            let until = min(now + Deadline.slice, stopAsked.map { $0 + Deadline.grace } ?? deadline.overrun)
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(max(1, (until - now).wholeMilliseconds)))
+            if ready < 0, errno != EINTR { break }
+            if ready > 0, PQconsumeInput(conn) == 0 { break }
+        }
+        return PQgetResult(conn)
+    }
+
+    /// The server did not act on a cancel in time: the connection is not used again.
+    private func abandon(timedOut: Bool) -> DatabaseError {
+        poison()
+        return DatabaseError(
+            sqlState: "57014",
+            message: timedOut ? "canceling statement due to statement timeout" : "canceling statement due to user request",
+            detail: "The server did not stop the statement when asked; zava closed its connection.")
     }
 
     /// The server's error for a failed result, or a connection error when the link broke.

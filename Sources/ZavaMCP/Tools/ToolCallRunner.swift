@@ -35,8 +35,8 @@ struct ToolCallRunner: Sendable {
     /// error (invalid params), everything else a result (failures as tool errors).
     func call(_ name: String, arguments: [String: Value]?, principal: Principal, requestID: String) async throws(MCPError) -> CallTool.Result {
         guard let tool = catalog.tool(named: name) else { throw unknownTool(name, requestID: requestID) }
-        let context = ToolContext(principal: principal, session: database.session(for: principal.identity, limits: limits),
-                                  search: search)
+        let session = database.session(for: principal.identity, limits: limits).charged(to: principal.tokenLabel)
+        let context = ToolContext(principal: principal, session: session, search: search)
         let started = ContinuousClock.now
         let reply = await run(tool, arguments, context: context, requestID: requestID)
         let elapsed = ContinuousClock.now - started

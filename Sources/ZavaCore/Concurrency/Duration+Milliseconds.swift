@@ -1,0 +1,7 @@
+extension Duration {
+    /// Whole milliseconds, rounded down (what `statement_timeout` and `poll` take).
+    var wholeMilliseconds: Int {
+        let parts = components
+        return Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000)
+    }
+}
