@@ -20,7 +20,8 @@ import Testing
 
     @Test func inlineStatementsRunSideBySideAndAnswerLikeTheQueues() async throws {
         let database = try await TestEnvironment.shared.database("datalayer")
-        let analyst = try database.analyst(poolSize: 4)
+        // One identity may take the whole pool here: the four must run at once.
+        let analyst = try database.analyst(poolSize: 4, perIdentityConnections: 4)
         let session = analyst.session(for: try await analyst.identities().resolve("seattle"))
         let expected = try await session.run("SELECT count(*) FROM retail.orders").rows
         let executor = BlockingExecutor(name: "zava-test", threads: 6)

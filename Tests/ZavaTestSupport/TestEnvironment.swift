@@ -117,8 +117,9 @@ public struct TestDatabase: Sendable {
     }
 
     /// The analyst data layer, as the front ends use it.
-    public func analyst(poolSize: Int = 4, rowCap: Int = 10_000, statementTimeout: Duration = .seconds(30)) throws -> Database {
-        Database(conninfo: try conninfo(.analyst), poolSize: poolSize,
+    public func analyst(poolSize: Int = 4, perIdentityConnections: Int? = nil, rowCap: Int = 10_000,
+                        statementTimeout: Duration = .seconds(30)) throws -> Database {
+        Database(conninfo: try conninfo(.analyst), poolSize: poolSize, perIdentityConnections: perIdentityConnections,
                  limits: QueryLimits(rowCap: rowCap, statementTimeout: statementTimeout))
     }
 

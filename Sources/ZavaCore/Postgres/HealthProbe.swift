@@ -5,6 +5,7 @@ import Synchronization
 actor HealthProbe {
     private let conninfo: String
     private var connection: Connection?
+    private var isClosed = false
 
     init(conninfo: String) { self.conninfo = conninfo }
 
@@ -12,6 +13,7 @@ actor HealthProbe {
     /// too long is not waited for: it is left to finish or fail with its connection, and the
     /// next probe connects afresh.
     func problem(within limit: Duration) async -> String? {
+        guard !isClosed else { return "the data layer is closed" }
         let current = connection
         connection = nil
         let conninfo = self.conninfo
@@ -47,7 +49,10 @@ actor HealthProbe {
         }
     }
 
-    func close() { connection = nil }
+    func close() {
+        isClosed = true
+        connection = nil
+    }
 }
 
 /// Resumes a continuation with the first value given; later ones are dropped.

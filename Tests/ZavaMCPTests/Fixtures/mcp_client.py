@@ -151,10 +151,11 @@ async def scenario_raw(url: str, spec: dict) -> dict:
                 body = None
             target = url if "path" not in case else url.rsplit("/", 1)[0] + case["path"]
             try:
+                started = time.monotonic()
                 response = await http.request(case.get("method", "POST"), target, headers=headers, content=body)
                 results.append({"name": case.get("name", ""), "status": response.status_code,
                                 "headers": {k.lower(): v for k, v in response.headers.items()},
-                                "body": response.text[:200000]})
+                                "body": response.text[:200000], "seconds": time.monotonic() - started})
             except Exception as exc:
                 results.append({"name": case.get("name", ""), "error": describe(exc)})
     return {"raw": results}
@@ -252,7 +253,9 @@ def dump_tasks_on_sigterm() -> None:
 
 async def main() -> None:
     dump_tasks_on_sigterm()
-    scenario, url, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3] if len(sys.argv) > 3 else "{}")
+    # The spec comes in a file (a statement of the attack catalogue is longer than an argument may be).
+    scenario, url = sys.argv[1], sys.argv[2]
+    spec = json.loads(open(sys.argv[3], encoding="utf-8").read()) if len(sys.argv) > 3 else {}
     handler = {"sessions": scenario_sessions, "raw": scenario_raw,
                "concurrent": scenario_concurrent, "disconnect": scenario_disconnect,
                "cancel": scenario_cancel}[scenario]

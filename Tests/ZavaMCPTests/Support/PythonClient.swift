@@ -18,16 +18,17 @@ enum PythonClient {
         var description: String
     }
 
-    /// Runs one scenario and decodes its JSON report. Output goes through files and the wait
+    /// Runs one scenario and decodes its JSON report. The spec and the output go through files and the wait
     /// blocks no thread: the server under test shares this process's thread pool.
     static func run<Report: Decodable>(_ scenario: String, url: String, _ spec: [String: Any] = [:],
                                        as _: Report.Type = Report.self, timeout: Duration = .seconds(90)) async throws -> Report {
-        let specText = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zava-mcp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        let specURL = directory.appendingPathComponent("spec.json")
+        try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
         let outURL = directory.appendingPathComponent("out.json"), errURL = directory.appendingPathComponent("err.txt")
-        let child = try ChildProcess(python.path, [script.path, scenario, url, specText], stdout: outURL, stderr: errURL)
+        let child = try ChildProcess(python.path, [script.path, scenario, url, specURL.path], stdout: outURL, stderr: errURL)
         defer { child.stop() }
         let watchdog = Task {
             try await Task.sleep(for: timeout)
