@@ -25,7 +25,7 @@ struct InferenceOverMCPTests {
         let sleepers = Task {
             try await PythonClient.run("concurrent", url: running.url, [
                 "identities": [SampleIdentity.seattle], "sessions_per_identity": 7, "calls_per_session": 1,
-                "sql": "SELECT 'slept' AS outcome FROM pg_sleep(5)",
+                "sql": "SELECT 'slept' AS outcome FROM pg_sleep(8)",
             ], as: ConcurrentReport.self, timeout: .seconds(60))
         }
         let busy = await eventually(within: .seconds(20)) { await database.pool.statistics.inUse == 3 }
@@ -50,7 +50,7 @@ struct InferenceOverMCPTests {
         let sleepers = Task {
             try await PythonClient.run("concurrent", url: running.url, [
                 "identities": [SampleIdentity.seattle, SampleIdentity.redmond], "sessions_per_identity": 1,
-                "calls_per_session": 1, "sql": "SELECT 'slept' AS outcome FROM pg_sleep(4)",
+                "calls_per_session": 1, "sql": "SELECT 'slept' AS outcome FROM pg_sleep(10)",
             ], as: ConcurrentReport.self, timeout: .seconds(60))
         }
         let full = await eventually(within: .seconds(20)) { await database.pool.statistics.inUse == 2 }
