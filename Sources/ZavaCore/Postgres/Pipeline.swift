@@ -43,6 +43,17 @@ struct Deadline {
     }
 }
 
+/// The server did not act on a cancel in time (`Deadline`): the connection was given up.
+private struct Abandoned: Error {
+    var timedOut: Bool
+
+    var error: DatabaseError {
+        DatabaseError(sqlState: "57014",
+                      message: timedOut ? "canceling statement due to statement timeout" : "canceling statement due to user request",
+                      detail: "The server did not stop the statement when asked; zava closed its connection.")
+    }
+}
+
 /// Receives a streamed result on the connection's queue, one row at a time.
 protocol RowSink: AnyObject, Sendable {
     func receive(columns: [Column]) throws
@@ -84,7 +95,11 @@ extension Connection {
     /// whatever the result's size).
     func execute(_ pipeline: PipelinedStatement, into sink: RowSink) async throws -> StatementSummary {
         try await withHandle { conn, connection in
-            try connection.runPipeline(conn, pipeline, sink)
+            do {
+                return try connection.runPipeline(conn, pipeline, sink)
+            } catch let abandoned as Abandoned {
+                throw abandoned.error
+            }
         }
     }
 
@@ -129,7 +144,16 @@ extension Connection {
         var failure = setupFailure
         var state = StreamState(pipeline)
         _ = PQsetSingleRowMode(conn)
-        while let result = try nextResult(conn) {
+        while true {
+            let next: OpaquePointer?
+            do {
+                next = try nextResult(conn)
+            } catch is Abandoned where state.truncated && state.cancelSent && failure == nil {
+                // The rows kept are the answer; the server was only slow to stop sending more.
+                return StatementSummary(columns: state.columns ?? [], rowCount: state.rowCount, truncated: true,
+                                        commandTag: state.commandTag, elapsed: clock.now - started)
+            }
+            guard let result = next else { break }
             defer { PQclear(result) }
             do {
                 try state.handle(result, conn: conn, connection: self, sink: sink)
@@ -214,7 +238,10 @@ extension Connection {
             let now = ContinuousClock.now
             let stopAsked = canceller.stopRequestedAt
             if stopAsked == nil, now >= deadline.overrun { canceller.cancel(); continue }
-            if let stopAsked, now >= stopAsked + Deadline.grace { throw abandon(timedOut: now >= deadline.overrun) }
+            if let stopAsked, now >= stopAsked + Deadline.grace {
+                poison()
+                throw Abandoned(timedOut: now >= deadline.overrun)
+            }
             let until = min(now + Deadline.slice, stopAsked.map { $0 + Deadline.grace } ?? deadline.overrun)
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, Int32(max(1, (until - now).wholeMilliseconds)))
@@ -224,14 +251,6 @@ extension Connection {
         return PQgetResult(conn)
     }
 
-    /// The server did not act on a cancel in time: the connection is not used again.
-    private func abandon(timedOut: Bool) -> DatabaseError {
-        poison()
-        return DatabaseError(
-            sqlState: "57014",
-            message: timedOut ? "canceling statement due to statement timeout" : "canceling statement due to user request",
-            detail: "The server did not stop the statement when asked; zava closed its connection.")
-    }
 
     /// The server's error for a failed result, or a connection error when the link broke.
     func failure(from result: OpaquePointer) -> Error {
