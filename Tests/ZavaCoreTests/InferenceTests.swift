@@ -146,21 +146,35 @@ import Testing
 
     // MARK: - Statements the server could not be stopped in
 
-    @Test func deeplyNestedCommentsAreRefusedBeforeTheyAreSent() async throws {
+    /// Shapes the server's lexer spends quadratic time on, and cannot be interrupted in.
+    static let lexerTraps = [
+        "select 1 " + String(repeating: "/*", count: 30_000) + String(repeating: "*/", count: 30_000),
+        "select 1 " + String(repeating: String(repeating: "/*", count: 16) + String(repeating: "*/", count: 16), count: 4_000),
+        "select 1 " + String(repeating: "+-", count: 20_000) + " 1",
+        "select 1 '" + String(repeating: "/*", count: 10_000) + "'",
+    ]
+
+    @Test(arguments: lexerTraps)
+    func statementsTheLexerCannotBeInterruptedInAreRefusedBeforeTheyAreSent(_ sql: String) async throws {
         let (analyst, seattle) = try await Self.seattle("inference")
-        let nested = "select 1 " + String(repeating: "/*", count: 30_000) + String(repeating: "*/", count: 30_000)
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let result = try await seattle.run(nested)
+            let result = try await seattle.run(sql)
             Issue.record("sent: \(result.rows)")
         } catch let error as DatabaseError {
-            #expect(error.sqlState == "54001" && error.message.contains("30000 deep"), "\(error)")
+            #expect(error.sqlState == "54001" && error.message.contains("operator characters in a row"), "\(error)")
         }
-        #expect(clock.now - start < .seconds(1), "refused before it was sent (the server would parse it for seconds)")
-        // Shallow nesting and comment openers inside strings are ordinary SQL.
-        let shallow = "select 1 " + String(repeating: "/*", count: 16) + String(repeating: "*/", count: 16)
-        #expect(try await seattle.run(shallow).rows == [[.int(1)]])
+        #expect(clock.now - start < .seconds(1), "refused before it was sent (the server would lex it for seconds)")
+        await analyst.close()
+    }
+
+    @Test func ordinaryCommentsAndOperatorsAreSent() async throws {
+        let (analyst, seattle) = try await Self.seattle("inference")
+        let nested = "select 1 " + String(repeating: "/*", count: 16) + String(repeating: "*/", count: 16)
+        #expect(try await seattle.run(nested).rows == [[.int(1)]])
+        let banner = "/" + String(repeating: "*", count: 120) + "/\nselect 2 -- " + String(repeating: "=", count: 100)
+        #expect(try await seattle.run(banner).rows == [[.int(2)]])
         #expect(try await seattle.run("select '/* not a comment' as a").rows == [[.text("/* not a comment")]])
         await analyst.close()
     }

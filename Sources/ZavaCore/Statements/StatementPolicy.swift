@@ -5,8 +5,9 @@ public struct StatementPolicy: Sendable, Equatable {
     /// 256 KiB: far beyond any statement a person or an agent writes, small enough that no
     /// statement keeps a backend parsing for long.
     public static let defaultMaxBytes = 256 << 10
-    /// Nested comments deeper than this are refused: legitimate SQL hardly nests them at all.
-    public static let maxCommentDepth = 16
+    /// Longer runs of operator characters are refused (`StatementShape`): no operator is longer
+    /// than 63 characters, and a comment marker needs two.
+    public static let maxOperatorRun = 256
 
     public var maxBytes: Int
 
@@ -26,10 +27,10 @@ public struct StatementPolicy: Sendable, Equatable {
             throw DatabaseError(sqlState: "54000", message: "the statement is \(shape.bytes) bytes; zava sends at most \(maxBytes)",
                                 hint: "raise ZAVA_MAX_STATEMENT_BYTES if you really need longer statements")
         }
-        if shape.commentDepth > Self.maxCommentDepth {
+        if shape.longestOperatorRun > Self.maxOperatorRun {
             throw DatabaseError(sqlState: "54001",
-                                message: "comments nested \(shape.commentDepth) deep; zava sends at most \(Self.maxCommentDepth) levels",
-                                hint: "PostgreSQL's lexer cannot be interrupted inside deeply nested comments")
+                                message: "the statement has \(shape.longestOperatorRun) operator characters in a row (such as /* + - *); zava sends at most \(Self.maxOperatorRun)",
+                                hint: "PostgreSQL's lexer takes time quadratic in such runs and cannot be interrupted there; separate operators and comment markers with spaces")
         }
         guard identity?.isHeadOffice != true, shape.mentionsExplain else { return }
         switch ExplainOptions.inspect(sql) {
