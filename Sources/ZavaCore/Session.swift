@@ -79,8 +79,10 @@ public struct Session: Sendable {
     }
 
     /// The pool's quota keys: the identity (anonymous catalogue reads share one) and the principal.
-    var quotaKeys: [String] {
-        [identity.map { "identity:" + $0.rlsUserID.uuidString } ?? "anonymous"] + (principal.map { ["principal:" + $0] } ?? [])
+    var quotaKeys: [QuotaKey] {
+        let own = identity.map { QuotaKey.identity($0.rlsUserID) } ?? .anonymous
+        guard let principal else { return [own] }
+        return [own, .principal(principal)]
     }
 
     /// Runs one statement and collects its rows (at most `limits.rowCap`).

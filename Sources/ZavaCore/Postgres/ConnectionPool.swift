@@ -25,9 +25,9 @@ public actor ConnectionPool {
     private var open = 0
     private var inUse = 0
     /// Connections each quota key holds now.
-    private var charged: [String: Int] = [:]
+    private var charged: [QuotaKey: Int] = [:]
     public nonisolated let perKeyLimit: Int
-    private var waiters: [(deadline: ContinuousClock.Instant, keys: [String], continuation: CheckedContinuation<Void, Error>)] = []
+    private var waiters: [(deadline: ContinuousClock.Instant, keys: [QuotaKey], continuation: CheckedContinuation<Void, Error>)] = []
     /// Ends waits that ran out of time; one task for all waiters, running while there are any.
     private var expiry: Task<Void, Never>?
     private var isClosed = false
@@ -49,7 +49,7 @@ public actor ConnectionPool {
     }
 
     /// Lends a connection to `body`, charged to `keys`, and takes it back, healthy or not.
-    func withConnection<T: Sendable>(charging keys: [String] = [], _ body: (Connection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(charging keys: [QuotaKey] = [], _ body: (Connection) async throws -> T) async throws -> T {
         let connection = try await acquire(keys)
         do {
             let value = try await body(connection)
@@ -61,11 +61,11 @@ public actor ConnectionPool {
         }
     }
 
-    private func underQuota(_ keys: [String]) -> Bool {
+    private func underQuota(_ keys: [QuotaKey]) -> Bool {
         keys.allSatisfy { (charged[$0] ?? 0) < perKeyLimit }
     }
 
-    private func charge(_ keys: [String], by delta: Int) {
+    private func charge(_ keys: [QuotaKey], by delta: Int) {
         for key in keys {
             let count = (charged[key] ?? 0) + delta
             charged[key] = count > 0 ? count : nil
@@ -79,7 +79,7 @@ public actor ConnectionPool {
         idle.removeAll()
     }
 
-    private func acquire(_ keys: [String]) async throws -> Connection {
+    private func acquire(_ keys: [QuotaKey]) async throws -> Connection {
         while true {
             guard !isClosed else { throw ConnectionError(.closed, "pool closed") }
             guard underQuota(keys) else {
@@ -109,7 +109,7 @@ public actor ConnectionPool {
         }
     }
 
-    private func release(_ connection: Connection, _ keys: [String]) {
+    private func release(_ connection: Connection, _ keys: [QuotaKey]) {
         inUse -= 1
         charge(keys, by: -1)
         if connection.isHealthy, !isClosed {
@@ -126,7 +126,7 @@ public actor ConnectionPool {
         waiters.remove(at: index).continuation.resume()
     }
 
-    private func waitForRelease(_ keys: [String]) async throws {
+    private func waitForRelease(_ keys: [QuotaKey]) async throws {
         guard waiters.count < maxWaiters else {
             throw ConnectionError(.busy, "\(waiters.count) requests already waiting for a connection")
         }
