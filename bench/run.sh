@@ -33,6 +33,7 @@ $ZAVA embed >/dev/null 2>&1
 
 echo "== data layer latency vs pgbench =="
 ./.build/release/zava-bench point
+./.build/release/zava-bench checks
 cat > "$OUT/point.sql" <<'SQL'
 \set id random(1, 190000)
 BEGIN READ ONLY;

@@ -3,7 +3,7 @@ import ZavaCore
 import ZavaREPL
 
 // Data-layer and search latency, printed one figure per line with its reference beside it.
-// Usage: zava-bench [point|layer|startup|search|completion] (point and search by default); uses the
+// Usage: zava-bench [point|checks|layer|startup|search|completion] (point and search by default); uses the
 // configured database (.env, ZAVA_*); completion needs none. `zava-bench mcp ...` is the MCP load generator
 // of bench/mcp_throughput.py (see MCPLoad.swift).
 
@@ -92,6 +92,27 @@ if which == nil || which == "point" {
         timings.append(clock.now - start)
     }
     print(String(format: "data layer point query (5,000 sequential, seattle): p50 %.3f ms  p99 %.3f ms", percentile(timings, 0.5), percentile(timings, 0.99)))
+}
+
+if which == "checks" {
+    // What StatementPolicy costs each statement before it is sent (the point query, as Seattle),
+    // beside that statement's own p50 through the data layer.
+    let sql = "SELECT order_id, customer_id, order_date FROM retail.orders WHERE order_id = $1"
+    let policy = StatementPolicy()
+    let count = 1_000_000
+    let start = clock.now
+    for _ in 0..<count { try policy.check(sql, for: seattle) }
+    let elapsed = clock.now - start
+    let perCall = (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(count)
+    var timings: [Duration] = []
+    for index in 0..<2_000 {
+        let began = clock.now
+        _ = try await session.run(sql, parameters: [String(1 + index % 190_000)])
+        timings.append(clock.now - began)
+    }
+    let p50 = percentile(timings, 0.5)
+    print(String(format: "statement checks before sending (point query, %d runs): %.0f ns per statement = %.3f%% of the point query's p50 %.3f ms (goal < 2%%)",
+                 count, perCall, perCall / (p50 * 1e6) * 100, p50))
 }
 
 if which == "startup" {

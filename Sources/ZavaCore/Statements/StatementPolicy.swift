@@ -17,7 +17,7 @@ public struct StatementPolicy: Sendable, Equatable {
 
     /// Throws a `DatabaseError` (with a SQLSTATE, as if the server had refused) when `sql` may not
     /// be sent for `identity` (nil: no identity, treated like a store).
-    func check(_ sql: String, for identity: Identity?) throws {
+    public func check(_ sql: String, for identity: Identity?) throws {
         let shape = StatementShape(sql)
         if let offset = shape.firstNUL {
             throw DatabaseError(sqlState: "22021", message: "the statement contains a NUL byte (at byte \(offset + 1))",
