@@ -204,8 +204,7 @@ import Testing
     /// not hold the caller past its deadline: cancel, then the connection is given up.
     @Test func aBackendThatDoesNotAnswerEndsAtTheDeadline() async throws {
         let (analyst, seattle) = try await Self.seattle("inference", poolSize: 1, statementTimeout: .seconds(1))
-        let stopped = try #require(Int32(try await seattle.run("SELECT pg_backend_pid()").rows[0][0].displayText))
-        #expect(kill(stopped, SIGSTOP) == 0)
+        let stopped = try await Self.stopBackend(of: seattle)
         defer { kill(stopped, SIGCONT) }
         let clock = ContinuousClock()
         let start = clock.now
@@ -224,8 +223,7 @@ import Testing
     /// The same through a Swift task's cancellation (what an MCP request timeout and Ctrl-C do).
     @Test func aCancelledRequestOnAStuckBackendEndsAtOnce() async throws {
         let (analyst, seattle) = try await Self.seattle("inference", poolSize: 1, statementTimeout: .seconds(60))
-        let stopped = try #require(Int32(try await seattle.run("SELECT pg_backend_pid()").rows[0][0].displayText))
-        #expect(kill(stopped, SIGSTOP) == 0)
+        let stopped = try await Self.stopBackend(of: seattle)
         defer { kill(stopped, SIGCONT) }
         let work = Task { try await seattle.run("SELECT 1") }
         try await Task.sleep(for: .milliseconds(300))
@@ -295,6 +293,13 @@ import Testing
         #expect(resumed)
         #expect(try await seattle.run("SELECT count(DISTINCT store_id) FROM retail.orders").rows == [[.int(1)]])
         await analyst.close()
+    }
+
+    /// Stops (SIGSTOP) the backend of the session's one pooled connection; returns its pid.
+    static func stopBackend(of session: Session) async throws -> Int32 {
+        let pid = try #require(Int32(try await session.run("SELECT pg_backend_pid()").rows[0][0].displayText))
+        #expect(kill(pid, SIGSTOP) == 0)
+        return pid
     }
 
     static func seattle(_ name: String, poolSize: Int = 2, statementTimeout: Duration = .seconds(15)) async throws -> (Database, Session) {

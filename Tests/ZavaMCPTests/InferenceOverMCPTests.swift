@@ -20,13 +20,15 @@ struct InferenceOverMCPTests {
     @Test("seven Seattle sleepers do not keep head office from answering within 1 s")
     func oneIdentityCannotStarveTheOthers() async throws {
         let fixture = try await MCPFixture.shared.database()
-        let database = try fixture.analyst(poolSize: 4, statementTimeout: .seconds(20))
-        let running = try await RunningServer.start(database)
+        // Seattle's seven run three at a time: the last waits two rounds for its turn.
+        let database = Database(conninfo: try fixture.conninfo(.analyst), poolSize: 4, acquireTimeout: .seconds(40),
+                                limits: QueryLimits(rowCap: 100, statementTimeout: .seconds(20)))
+        let running = try await RunningServer.start(database) { $0.requestTimeout = .seconds(60) }
         let sleepers = Task {
             try await PythonClient.run("concurrent", url: running.url, [
                 "identities": [SampleIdentity.seattle], "sessions_per_identity": 7, "calls_per_session": 1,
-                "sql": "SELECT 'slept' AS outcome FROM pg_sleep(8)",
-            ], as: ConcurrentReport.self, timeout: .seconds(60))
+                "sql": "SELECT 'slept' AS outcome FROM pg_sleep(6)",
+            ], as: ConcurrentReport.self, timeout: .seconds(90))
         }
         let busy = await eventually(within: .seconds(20)) { await database.pool.statistics.inUse == 3 }
         #expect(busy)

@@ -152,7 +152,7 @@ public struct SQLAttack: Sendable, CustomTestStringConvertible {
         SQLAttack(.inference, "SELECT * FROM pg_statio_user_indexes", denied),
         SQLAttack(.inference, "SELECT * FROM pg_locks", denied),
         SQLAttack(.inference, "SELECT 1 " + String(repeating: "/*", count: 30_000) + String(repeating: "*/", count: 30_000),
-                  .refused(sqlState: "54001", message: "60000 operator characters in a row")),
+                  .refused(sqlState: "54001", message: "120000 operator characters in a row")),
         SQLAttack(.inference, "SELECT 1 " + String(repeating: "+-", count: 20_000) + " 1",
                   .refused(sqlState: "54001", message: "40000 operator characters in a row")),
         SQLAttack(.inference, "SELECT 1 " + String(repeating: " ", count: 300_000),
