@@ -10,7 +10,7 @@ export ZAVA_HOME
 run: bootstrap release
 	./.build/release/zava $(ARGS)
 
-test: build
+test: build release
 	@bash scripts/bootstrap.sh --test
 	ZAVA_TEST_HOME=$(ZAVA_HOME)/test ZAVA_VENV=$(ZAVA_HOME)/venv $(SWIFT) test 2>&1 | tee $(ZAVA_HOME)/test.log; exit $${PIPESTATUS[0]}
 

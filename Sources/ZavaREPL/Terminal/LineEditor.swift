@@ -14,6 +14,7 @@ final class LineEditor {
     init(historyFile: URL?, historySize: Int = 2_000) {
         self.historyFile = historyFile
         // Before libedit initialises (using_history does): it reads these once.
+        zava_use_environment_locale()
         zava_set_catch_signals(0)
         zava_use_interruptible_getc()
         zava_install_sigint_handler()
@@ -53,7 +54,7 @@ final class LineEditor {
     }
 }
 
-/// True once per Ctrl-C press. (Kept in this file: the C flag it reads is file-static.)
+/// True once per Ctrl-C press.
 struct InterruptFlag: Sendable {
     func take() -> Bool { zava_take_sigint() != 0 }
 }

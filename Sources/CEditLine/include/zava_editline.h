@@ -44,9 +44,6 @@ static inline void zava_history_add_unique(const char *line) {
 }
 static inline void zava_set_attempted_completion_over(int on) { rl_attempted_completion_over = on; }
 
-// Completion calls back into C with no context argument: the REPL's completer is kept here.
-static inline void **zava_completion_context(void) { static void *context = NULL; return &context; }
-
 // The terminal's size (ioctl is variadic, which Swift cannot call); 0 when not a terminal.
 static inline int zava_terminal_size(int fd, int *rows, int *columns) {
     struct winsize size;
@@ -56,52 +53,28 @@ static inline int zava_terminal_size(int fd, int *rows, int *columns) {
     return 1;
 }
 
+// State shared between the signal handler, libedit's callbacks and Swift lives in
+// editline_state.c, defined once: a function-local static of a `static inline` header
+// function gets one copy per Swift object file once the optimiser inlines it (release builds),
+// so the copy a callback read was never the one Swift wrote.
+
+// The REPL's completer, handed to libedit's context-free completion callback.
+void **zava_completion_context(void);
+
 // SIGINT is turned into a flag: readline returns (EINTR) and a running query is cancelled.
-// Any thread may receive the signal; it is forwarded to the thread blocked in readline so
-// that its read() is interrupted. (State lives in function-local statics: Swift's importer
-// emits those reliably, unlike file-scope statics of a header.)
-typedef struct { volatile sig_atomic_t seen; volatile sig_atomic_t reading; volatile unsigned long reader; } zava_sigint_state;
-static inline zava_sigint_state *zava_sigint(void) { static zava_sigint_state state = {0, 0, 0}; return &state; }
-static inline void zava_sigint_handler(int signo) {
-    zava_sigint_state *state = zava_sigint();
-    state->seen = 1;
-    if (state->reading && !pthread_equal(pthread_self(), (pthread_t)state->reader)) {
-        pthread_kill((pthread_t)state->reader, signo);
-    }
-}
-static inline void zava_begin_reading(void) {
-    sigset_t interrupt;
-    sigemptyset(&interrupt);
-    sigaddset(&interrupt, SIGINT);
-    pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL); /* threads may inherit a blocked mask */
-    zava_sigint()->reader = (unsigned long)pthread_self();
-    zava_sigint()->reading = 1;
-}
-static inline void zava_end_reading(void) { zava_sigint()->reading = 0; }
-static inline void zava_install_sigint_handler(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = zava_sigint_handler;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0; /* no SA_RESTART: a blocked read() returns EINTR */
-    sigaction(SIGINT, &action, NULL);
-}
+// Any thread may receive the signal; it is forwarded to the thread blocked in readline.
+void zava_install_sigint_handler(void);
+void zava_begin_reading(void);
+void zava_end_reading(void);
+int zava_take_sigint(void);
 
 // libedit retries a read() interrupted by a signal; reading through this function instead
 // makes Ctrl-C at the prompt end readline() at once (it returns NULL and the flag says why).
-static inline int zava_interruptible_getc(FILE *stream) {
-    unsigned char c;
-    for (;;) {
-        ssize_t n = read(fileno(stream), &c, 1);
-        if (n == 1) return c;
-        if (n == -1 && errno == EINTR) {
-            if (zava_sigint()->seen) return EOF;
-            continue;
-        }
-        return EOF;
-    }
-}
-static inline void zava_use_interruptible_getc(void) { rl_getc_function = zava_interruptible_getc; }
+// A TAB that arrives together with more input (a paste) is inserted as text instead of
+// starting completion.
+void zava_use_interruptible_getc(void);
 
-static inline int zava_take_sigint(void) { int seen = zava_sigint()->seen; zava_sigint()->seen = 0; return seen; }
+// The user's locale (LC_ALL=""), with UTF-8 character handling where it has none, so typed
+// non-ASCII text arrives intact (libedit drops it in the "C" locale).
+void zava_use_environment_locale(void);
 #endif
