@@ -55,15 +55,19 @@ public final class MCPServer: Service, Sendable {
         var limits = base
         limits.rowCap = configuration.rowCap ?? base.rowCap
         limits.statementTimeout = min(base.statementTimeout, configuration.requestTimeout)
+        // A collected result holds no more raw bytes than its answer may carry.
+        limits.byteCap = min(base.byteCap, configuration.maxAnswerBytes)
         let deadlines = RequestDeadlines(timeout: configuration.requestTimeout)
         let runner = ToolCallRunner(catalog: catalog, database: database, directory: directory, limits: limits,
+                                    maxAnswerBytes: configuration.maxAnswerBytes,
                                     deadlines: deadlines, search: search, inFlight: inFlight,
                                     metrics: metrics, logger: logger)
         let factory = MCPSessionFactory(runner: runner)
         let host: any TransportHost = configuration.stateless
             ? StatelessHost(factory: factory, logger: logger)
             : SessionRegistry(factory: factory, idleTimeout: configuration.sessionIdleTimeout,
-                              maxSessions: configuration.maxSessions, logger: logger)
+                              maxSessions: configuration.maxSessions,
+                              maxSessionsPerPrincipal: configuration.maxSessionsPerPrincipal, logger: logger)
         self.configuration = configuration
         self.database = database
         self.deadlines = deadlines
@@ -74,7 +78,7 @@ public final class MCPServer: Service, Sendable {
         self.endpoint = MCPEndpoint(configuration: configuration, listening: listening,
                                     policies: OriginPolicyCache(configuration: configuration),
                                     authenticator: RequestAuthenticator(mode: mode, directory: directory), host: host,
-                                    runner: runner, inFlight: inFlight, metrics: metrics, logger: logger)
+                                    runner: runner, inFlight: inFlight, deadlines: deadlines, metrics: metrics, logger: logger)
     }
 
     /// The port actually bound, once the server listens (useful with port 0).
@@ -95,9 +99,10 @@ public final class MCPServer: Service, Sendable {
             router: makeRouter(),
             server: .http1(configuration: .init(additionalChannelHandlers: [ClientGoneHandler { connection in
                 inFlight.connectionClosed(connection)
-            }])),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
-                                                    serverName: nil),
+            }], idleTimeout: TimeAmount(configuration.idleTimeout))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
             onServerRunning: { [listening, logger, configuration] channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 listening.bound(port: port)
@@ -161,13 +166,15 @@ public final class MCPServer: Service, Sendable {
         }
         let health = HealthCheck(database: database, logger: logger)
         let metrics = self.metrics
-        router.get("/healthz") { _, _ -> Response in
+        router.get("/healthz") { request, _ -> Response in
+            if let refusal = endpoint.refusingForeignOrigin(request) { return refusal }
             let (status, json) = await health.answer()
             metrics.httpRequest(route: "healthz", method: "GET", status: status)
             return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
-        router.get("/metrics") { [database, host, inFlight] _, _ -> Response in
+        router.get("/metrics") { [database, host, inFlight] request, _ -> Response in
+            if let refusal = endpoint.refusingForeignOrigin(request) { return refusal }
             metrics.observe(pool: await database.pool.statistics, sessions: await host.sessionCount, inFlight: inFlight.count)
             metrics.httpRequest(route: "metrics", method: "GET", status: 200)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -41,6 +41,21 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("request-timeout"), help: "Seconds a tool call may run before it is cancelled.")
     var requestTimeout = 60.0
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may wait without a complete request head (keep-alive idleness, or a head sent too slowly) before it is closed.")
+    var idleTimeout = 30.0
+
+    @Option(name: .customLong("body-timeout"), help: "Seconds a request body may take to arrive after its head.")
+    var bodyTimeout = 30.0
+
+    @Option(name: .customLong("max-connections"), help: "Open TCP connections at most; beyond them new connections wait until one closes.")
+    var maxConnections = 512
+
+    @Option(name: .customLong("max-sessions-per-principal"), help: "MCP sessions one identity (one token in token mode) may keep open; its next one closes its oldest.")
+    var maxSessionsPerPrincipal = 64
+
+    @Option(name: .customLong("max-answer-bytes"), help: "Largest tool answer sent; a query result is cut, and marked truncated, where it would pass it.")
+    var maxAnswerBytes = 16 << 20
+
     @Option(name: .customLong("http-threads"), help: "Threads reading and writing HTTP (default: half the cores, at least 1; requests run on threads of their own).")
     var httpThreads: Int?
 
@@ -54,6 +69,7 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError("the endpoint options need --serve")
         }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
+        guard idleTimeout > 0, bodyTimeout > 0 else { throw ValidationError("--idle-timeout and --body-timeout must be positive") }
         if let httpThreads, httpThreads < 1 { throw ValidationError("--http-threads must be at least 1") }
     }
 
@@ -62,6 +78,9 @@ struct ServeOptions: ParsableArguments {
             host: host ?? settings.serverHost, port: port ?? settings.serverPort, path: path ?? settings.mcpPath,
             stateless: stateless, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins, maxBodyBytes: maxBodyBytes,
             requestTimeout: .milliseconds(Int(requestTimeout * 1000)), defaultProfile: defaultProfile,
-            tokensFile: tokens.map { URL(fileURLWithPath: $0) }, directToolCalls: !sdkToolCalls)
+            tokensFile: tokens.map { URL(fileURLWithPath: $0) },
+            idleTimeout: .milliseconds(Int(idleTimeout * 1000)), bodyTimeout: .milliseconds(Int(bodyTimeout * 1000)),
+            maxConnections: maxConnections, maxSessionsPerPrincipal: maxSessionsPerPrincipal, maxAnswerBytes: maxAnswerBytes,
+            directToolCalls: !sdkToolCalls)
     }
 }

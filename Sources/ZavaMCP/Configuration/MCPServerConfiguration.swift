@@ -33,6 +33,21 @@ public struct MCPServerConfiguration: Sendable, Equatable {
     public var sessionIdleTimeout: Duration
     /// Upper bound on open stateful sessions; beyond it new sessions get 503.
     public var maxSessions: Int
+    /// A connection that has not sent a complete request head for this long (after it opened,
+    /// or after its last answer) is closed: the keep-alive idle timeout, and the deadline for a
+    /// request head trickled in a byte at a time.
+    public var idleTimeout: Duration
+    /// A request body must arrive within this long of its head, or the connection is closed.
+    public var bodyTimeout: Duration
+    /// Open TCP connections at most; beyond them the server stops accepting (new connections wait
+    /// in the kernel's backlog) until one closes.
+    public var maxConnections: Int
+    /// Stateful sessions one principal (identity, and token in token mode) may hold; its next
+    /// `initialize` closes its own least recently used session, never another principal's.
+    public var maxSessionsPerPrincipal: Int
+    /// The largest tool answer sent, as encoded on the wire: a query result is cut (and marked
+    /// truncated) where its JSON would pass it.
+    public var maxAnswerBytes: Int
     /// Answer well-formed `tools/call` POSTs directly (`DirectToolCall`) instead of through the
     /// SDK server: same checks, same tool code, same JSON-RPC answer, as `application/json`.
     /// Off, every request takes the SDK path (for comparisons and tests).
@@ -42,7 +57,8 @@ public struct MCPServerConfiguration: Sendable, Equatable {
                 allowedHosts: [String] = [], allowedOrigins: [String] = [], maxBodyBytes: Int = 1 << 20,
                 requestTimeout: Duration = .seconds(60), rowCap: Int? = nil, defaultProfile: String? = nil,
                 tokensFile: URL? = nil, sessionIdleTimeout: Duration = .seconds(30 * 60), maxSessions: Int = 1_000,
-                directToolCalls: Bool = true) {
+                idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30), maxConnections: Int = 512,
+                maxSessionsPerPrincipal: Int = 64, maxAnswerBytes: Int = 16 << 20, directToolCalls: Bool = true) {
         self.host = host
         self.port = port
         self.path = path.hasPrefix("/") ? path : "/" + path
@@ -56,6 +72,11 @@ public struct MCPServerConfiguration: Sendable, Equatable {
         self.tokensFile = tokensFile
         self.sessionIdleTimeout = sessionIdleTimeout
         self.maxSessions = maxSessions
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxConnections = maxConnections
+        self.maxSessionsPerPrincipal = maxSessionsPerPrincipal
+        self.maxAnswerBytes = maxAnswerBytes
         self.directToolCalls = directToolCalls
     }
 
@@ -65,7 +86,10 @@ public struct MCPServerConfiguration: Sendable, Equatable {
         guard (0...65_535).contains(port) else { throw fail("port \(port) is not in 0...65535") }
         guard maxBodyBytes >= 1_024 else { throw fail("the body limit must be at least 1024 bytes") }
         guard requestTimeout > .zero else { throw fail("the request timeout must be positive") }
-        guard maxSessions >= 1 else { throw fail("at least one session must be allowed") }
+        guard maxSessions >= 1, maxSessionsPerPrincipal >= 1 else { throw fail("at least one session must be allowed") }
+        guard idleTimeout > .zero, bodyTimeout > .zero else { throw fail("the idle and body timeouts must be positive") }
+        guard maxConnections >= 1 else { throw fail("at least one connection must be allowed") }
+        guard maxAnswerBytes >= 4_096 else { throw fail("the answer limit must be at least 4096 bytes") }
         if tokensFile != nil, defaultProfile != nil {
             throw fail("--default-profile cannot be combined with --tokens: in token mode every request needs a token")
         }

@@ -5,7 +5,8 @@ import MCP
 import NIOCore
 
 /// The HTTP side of the MCP route, in the order the checks matter:
-/// Host and Origin (DNS rebinding), body size, identity, then the SDK transport.
+/// Host and Origin (DNS rebinding), identity (from the headers alone: an unauthenticated
+/// caller's body is never read), body size and its deadline, then the SDK transport.
 /// Nothing reaches MCP - let alone the database - before all of them passed.
 ///
 /// A well-formed `tools/call` whose session and headers the transport would accept is then
@@ -20,44 +21,42 @@ struct MCPEndpoint: Sendable {
     let host: any TransportHost
     let runner: ToolCallRunner
     let inFlight: InFlightRequests
+    let deadlines: RequestDeadlines
     let metrics: ServerMetrics
     let logger: Logger
 
+    /// The Host/Origin refusal every route gives a request from a foreign site (DNS rebinding),
+    /// or nil when the request may go on.
+    func refusingForeignOrigin(_ request: Request) -> Response? {
+        let policy = policies.policy(port: listening.port ?? configuration.port)
+        guard let refusal = policy.check(host: request.head.authority, origin: request.headers[.origin]) else { return nil }
+        return refuse(refusal, id: nil, method: request.method.rawValue, requestID: Self.newRequestID())
+    }
+
     func respond(_ request: Request, context: MCPRequestContext) async -> Response {
+        if let refusal = refusingForeignOrigin(request) { return refusal }
         let requestID = Self.newRequestID()
         let method = request.method.rawValue
         let headers = Self.headers(of: request)
-        let policy = policies.policy(port: listening.port ?? configuration.port)
-        if let refusal = policy.check(host: request.head.authority, origin: headers["origin"]) {
-            return refuse(refusal, id: nil, method: method, requestID: requestID)
+
+        let principal: Principal
+        switch authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
+                                          authorization: headers["authorization"]) {
+        case .success(let decided): principal = decided
+        case .failure(let refusal): return refuse(refusal, id: nil, method: method, requestID: requestID)
         }
 
         var body: Data?
         if request.method == .post {
-            if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
-                return refuse(tooLarge(), id: nil, method: method, requestID: requestID)
-            }
-            do {
-                let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-                body = Data(buffer.readableBytesView)
-            } catch is NIOTooManyBytesError {
-                return refuse(tooLarge(), id: nil, method: method, requestID: requestID)
-            } catch {
-                return refuse(Refusal(status: 400, code: -32700, message: "Bad Request: could not read the request body",
-                                      reason: .bodySize), id: nil, method: method, requestID: requestID)
+            switch await readBody(request, channel: context.channel) {
+            case .success(let read): body = read
+            case .failure(let refusal): return refuse(refusal, id: nil, method: method, requestID: requestID)
             }
         }
         // A well-formed tools/call is read once, by PlainJSON; any other body gets the
         // envelope reading (and, later, the SDK's).
         let direct = configuration.directToolCalls ? body.flatMap(DirectToolCall.init(body:)) : nil
         let envelope = direct?.envelope ?? body.flatMap(JSONRPCEnvelope.init(body:))
-
-        let principal: Principal
-        switch authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
-                                          authorization: headers["authorization"]) {
-        case .success(let decided): principal = decided
-        case .failure(let refusal): return refuse(refusal, id: envelope?.id, method: method, requestID: requestID)
-        }
 
         if let rpcMethod = envelope?.method { metrics.rpcRequest(method: rpcMethod) }
         if configuration.directToolCalls, request.method == .post {
@@ -161,6 +160,34 @@ struct MCPEndpoint: Sendable {
         }
         return Response(status: HTTPResponse.Status(code: refusal.status), headers: fields,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: refusal.body(id: id))))
+    }
+
+    /// The body, up to the size limit and within the body deadline: a client that sends it too
+    /// slowly has its connection closed (and gets 408 if it is still listening).
+    private func readBody(_ request: Request, channel: any Channel) async -> Result<Data, Refusal> {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
+            return .failure(tooLarge())
+        }
+        let late = Flag()
+        let watch = deadlines.watch(until: .now + configuration.bodyTimeout) {
+            late.set()
+            channel.close(promise: nil)
+        }
+        defer { deadlines.unwatch(watch) }
+        do {
+            let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            return .success(Data(buffer.readableBytesView))
+        } catch is NIOTooManyBytesError {
+            return .failure(tooLarge())
+        } catch {
+            if late.isSet {
+                return .failure(Refusal(status: 408, code: Refusal.invalidRequestCode,
+                                        message: "Request Timeout: the body did not arrive within \(configuration.bodyTimeout)",
+                                        reason: .bodySize))
+            }
+            return .failure(Refusal(status: 400, code: -32700, message: "Bad Request: could not read the request body",
+                                    reason: .bodySize))
+        }
     }
 
     private func tooLarge() -> Refusal {

@@ -13,6 +13,8 @@ actor SessionRegistry: TransportHost {
         let server: Server
         let transport: StatefulHTTPServerTransport
         let owner: UUID
+        /// Who is charged for it: the identity and, in token mode, the token.
+        let principal: String
         var lastUsed: ContinuousClock.Instant
     }
 
@@ -25,6 +27,7 @@ actor SessionRegistry: TransportHost {
     private let factory: MCPSessionFactory
     private let idleTimeout: Duration
     private let maxSessions: Int
+    private let maxSessionsPerPrincipal: Int
     private let logger: Logger
     /// The SDK's transport logs whole session ids at info level; it only gets warnings.
     private let transportLogger: Logger
@@ -32,10 +35,11 @@ actor SessionRegistry: TransportHost {
     private let checks = TransportChecks(stateless: false)
     private var sessions: [String: Session] = [:]
 
-    init(factory: MCPSessionFactory, idleTimeout: Duration, maxSessions: Int, logger: Logger) {
+    init(factory: MCPSessionFactory, idleTimeout: Duration, maxSessions: Int, maxSessionsPerPrincipal: Int, logger: Logger) {
         self.factory = factory
         self.idleTimeout = idleTimeout
         self.maxSessions = maxSessions
+        self.maxSessionsPerPrincipal = maxSessionsPerPrincipal
         self.logger = logger
         transportLogger = logger.quieter
     }
@@ -79,7 +83,21 @@ actor SessionRegistry: TransportHost {
         return [HTTPHeaderName.sessionID: id]
     }
 
+    /// The key a principal's sessions are counted under.
+    private static func quotaKey(_ principal: Principal) -> String {
+        principal.identity.rlsUserID.uuidString + (principal.tokenLabel.map { " " + $0 } ?? "")
+    }
+
     private func open(_ request: MCP.HTTPRequest, owner: Principal) async -> HostAnswer {
+        // One principal's sessions never crowd out another's: at its quota, its own least
+        // recently used session makes room.
+        let key = Self.quotaKey(owner)
+        let own = sessions.filter { $0.value.principal == key }
+        if own.count >= maxSessionsPerPrincipal, let oldest = own.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            logger.info("session closed for a newer one of the same principal",
+                        metadata: ["session": "\(oldest.key.prefix(8))", "profile": "\(owner.identity.profile)"])
+            await close(oldest.key)
+        }
         if sessions.count >= maxSessions { await sweep() }
         guard sessions.count < maxSessions else {
             return .refused(Refusal(status: 503, code: Refusal.invalidRequestCode,
@@ -99,7 +117,8 @@ actor SessionRegistry: TransportHost {
         if case .error = response {
             await server.stop()
         } else {
-            sessions[id] = Session(server: server, transport: transport, owner: owner.identity.rlsUserID, lastUsed: .now)
+            sessions[id] = Session(server: server, transport: transport, owner: owner.identity.rlsUserID, principal: key,
+                                   lastUsed: .now)
             logger.info("session opened", metadata: ["session": "\(id.prefix(8))", "profile": "\(owner.identity.profile)"])
         }
         return .transport(response)

@@ -14,6 +14,13 @@ protocol AnalystTool: Sendable {
 extension AnalystTool {
     var name: String { definition.name }
     func failure(_ message: String) -> ToolReply { ToolReply(text: message, isError: true) }
+
+    /// The reply for an error the call ran into: what the caller may know, and for the log what it may not.
+    func failure(for error: any Error) -> ToolReply {
+        var reply = failure(ErrorText.describe(error))
+        reply.logDetail = ErrorText.logDetail(error)
+        return reply
+    }
 }
 
 /// What a tool call may use: who is asking, and a session bound to that identity (the only way
@@ -22,6 +29,9 @@ struct ToolContext: Sendable {
     let principal: Principal
     let session: Session
     let search: (any ProductSearching)?
+    /// Bytes a reply's text may have: the JSON-RPC answer that carries it escapes it again, at
+    /// most doubling it, so half the configured answer limit.
+    var replyBytes: Int = .max
 }
 
 /// A tool's answer: the text the client shows the model, and whether it reports a failure.
@@ -30,11 +40,14 @@ struct ToolReply: Sendable, Equatable {
     var isError: Bool
     /// For logs and metrics only (never the rows themselves).
     var rowCount: Int?
+    /// What went wrong in more detail than the caller is told (hosts, socket paths): logged only.
+    var logDetail: String?
 
-    init(text: String, isError: Bool, rowCount: Int? = nil) {
+    init(text: String, isError: Bool, rowCount: Int? = nil, logDetail: String? = nil) {
         self.text = text
         self.isError = isError
         self.rowCount = rowCount
+        self.logDetail = logDetail
     }
 }
 

@@ -21,7 +21,7 @@ struct CurrentDateTool: AnalystTool {
             _ = try ToolArguments(arguments, tool: name, accepted: [])
             return ToolReply(text: now().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), isError: false)
         } catch {
-            return failure(ErrorText.describe(error))
+            return failure(for: error)
         }
     }
 }

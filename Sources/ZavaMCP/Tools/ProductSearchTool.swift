@@ -50,9 +50,9 @@ struct ProductSearchTool: AnalystTool {
             let result = try await search.searchProducts(session: context.session, query: query,
                                                          maxRows: min(maxRows, Self.maximumRows),
                                                          similarityThreshold: threshold)
-            return ToolReply(text: CompactJSON.result(result), isError: false, rowCount: result.rows.count)
+            return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
         } catch {
-            return failure(ErrorText.describe(error))
+            return failure(for: error)
         }
     }
 

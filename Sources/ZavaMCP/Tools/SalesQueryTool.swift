@@ -31,9 +31,9 @@ struct SalesQueryTool: AnalystTool {
                 throw ToolArgumentError("\(name): postgresql_query is empty")
             }
             let result = try await context.session.run(sql)
-            return ToolReply(text: CompactJSON.result(result), isError: false, rowCount: result.rows.count)
+            return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
         } catch {
-            return failure(ErrorText.describe(error))
+            return failure(for: error)
         }
     }
 

@@ -42,7 +42,7 @@ struct TableSchemasTool: AnalystTool {
             return ToolReply(text: SchemaText.render(tables, validValues: values, identity: context.principal.identity),
                              isError: false)
         } catch {
-            return failure(ErrorText.describe(error))
+            return failure(for: error)
         }
     }
 }

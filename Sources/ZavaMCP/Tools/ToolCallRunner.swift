@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import MCP
 import ZavaCore
 
@@ -12,6 +11,8 @@ struct ToolCallRunner: Sendable {
     let database: Database
     let directory: IdentityDirectory
     let limits: QueryLimits
+    /// The largest answer sent (`MCPServerConfiguration.maxAnswerBytes`).
+    let maxAnswerBytes: Int
     let deadlines: RequestDeadlines
     let search: (any ProductSearching)?
     let inFlight: InFlightRequests
@@ -36,7 +37,7 @@ struct ToolCallRunner: Sendable {
     func call(_ name: String, arguments: [String: Value]?, principal: Principal, requestID: String) async throws(MCPError) -> CallTool.Result {
         guard let tool = catalog.tool(named: name) else { throw unknownTool(name, requestID: requestID) }
         let session = database.session(for: principal.identity, limits: limits).charged(to: principal.tokenLabel)
-        let context = ToolContext(principal: principal, session: session, search: search)
+        let context = ToolContext(principal: principal, session: session, search: search, replyBytes: maxAnswerBytes / 2)
         let started = ContinuousClock.now
         let reply = await run(tool, arguments, context: context, requestID: requestID)
         let elapsed = ContinuousClock.now - started
@@ -50,6 +51,9 @@ struct ToolCallRunner: Sendable {
             if let rows = reply.rowCount { metadata["rows"] = "\(rows)" }
             if let label = principal.tokenLabel { metadata["token"] = "\(label)" }
             logger.info("tool call", metadata: metadata)
+        }
+        if let detail = reply.logDetail {
+            logger.warning("tool call failed", metadata: ["request_id": "\(requestID)", "tool": "\(tool.name)", "error": "\(detail)"])
         }
         return Self.result(reply)
     }
@@ -81,12 +85,6 @@ struct ToolCallRunner: Sendable {
             return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(deadlines.timeout)); the query was cancelled")
         }
         return reply
-    }
-
-    private final class Flag: Sendable {
-        private let value = Atomic(false)
-        func set() { value.store(true, ordering: .sequentiallyConsistent) }
-        var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
     }
 
     private func principal(from http: MCP.HTTPRequest?) -> Principal? {

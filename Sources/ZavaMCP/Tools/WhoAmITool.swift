@@ -30,7 +30,7 @@ struct WhoAmITool: AnalystTool {
             ]
             return ToolReply(text: "{" + fields.map { "\(JSONString.quote($0.0)):\($0.1)" }.joined(separator: ",") + "}", isError: false)
         } catch {
-            return failure(ErrorText.describe(error))
+            return failure(for: error)
         }
     }
 }
