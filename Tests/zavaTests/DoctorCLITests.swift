@@ -67,5 +67,47 @@ extension ExecutableTests {
         // The doctor was right: Seattle sees every store.
         #expect(overridden.stdout == "stores\r\n8\r\n")
     }
+
+    /// `zava --serve` against a database that loses RLS while it serves: at SIGHUP (and on its
+    /// timer) it re-runs the security checks and refuses store identities until they pass again.
+    @Test func aServingEndpointStopsStoreIdentitiesWhenATableLosesRLS() async throws {
+        let database = try await TestEnvironment.shared.database("doctor_cli_watch")
+        var environment = CLITests.environment
+        environment["ZAVA_DATABASE_URL"] = try database.conninfo(.analyst)
+        environment["ZAVA_ADMIN_DATABASE_URL"] = try database.conninfo(.owner)
+        environment["ZAVA_SECURITY_RECHECK_SECONDS"] = "3600"  // only SIGHUP re-checks here
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("zava-watch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: logs) }
+        let server = try ChildProcess(CLITests.binary.path, ["--serve", "--no-repl", "--stateless", "--port", "0"],
+                                      environment: environment, stdout: logs.appendingPathExtension("out"),
+                                      stderr: logs.appendingPathExtension("err"))
+        defer { server.stop() }
+        let stderr = { (try? String(contentsOf: logs.appendingPathExtension("err"), encoding: .utf8)) ?? "" }
+        let listening = await eventually(within: .seconds(30)) { stderr().contains("MCP endpoint: http://") }
+        try #require(listening, "\(stderr())")
+        let url = try #require(stderr().split(separator: "\n").first { $0.hasPrefix("MCP endpoint: ") }?
+            .split(separator: " ")[2])
+        func count(as identity: String) throws -> String {
+            let body = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"execute_sales_query","arguments":{"postgresql_query":"SELECT count(DISTINCT store_id) AS stores FROM retail.orders"}}}"#
+            return try Subprocess.run("/usr/bin/curl", ["-s", "-m", "10", "-H", "Content-Type: application/json",
+                                                        "-H", "Accept: application/json, text/event-stream",
+                                                        "-H", "x-rls-user-id: \(identity)", "-d", body, String(url)]).stdout
+        }
+        #expect(try count(as: "seattle").contains(#"\"r\":[[1]]"#))
+
+        let owner = try await database.rawConnection(.owner)
+        try await owner.executeScript("CREATE TABLE retail.orders_copy AS SELECT * FROM retail.orders; GRANT SELECT ON retail.orders_copy TO zava_analyst")
+        #expect(kill(server.pid, SIGHUP) == 0)
+        let stopped = await eventually(within: .seconds(10)) { (try? count(as: "seattle"))?.contains("stopped serving store identities") == true }
+        #expect(stopped, "\((try? count(as: "seattle")) ?? "")")
+        #expect(try count(as: "headoffice").contains(#"\"r\":[[8]]"#), "head office is still served")
+        #expect(stderr().contains("SECURITY CHECKS FAIL"), "\(stderr())")
+
+        try await owner.executeScript("DROP TABLE retail.orders_copy")
+        #expect(kill(server.pid, SIGHUP) == 0)
+        let resumed = await eventually(within: .seconds(10)) { (try? count(as: "seattle"))?.contains(#"\"r\":[[1]]"#) == true }
+        #expect(resumed, "\((try? count(as: "seattle")) ?? "")")
+        #expect(stderr().contains("security checks pass again"))
+    }
 }
 }
