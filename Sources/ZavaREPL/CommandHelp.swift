@@ -24,8 +24,8 @@ struct CommandHelp {
                     details: "Shows a table's columns with types, nullability and defaults, its keys and indexes. Example: :d orders"),
         CommandHelp(names: [":refresh"], usage: ":refresh", summary: "reload table and column names for Tab completion",
                     details: "Tab completes keywords, tables, columns of the tables a statement names, commands and profiles.\nThe names are read once at start-up; :refresh reads them again after the schema changed."),
-        CommandHelp(names: [":format", "\\pset", "\\x"], usage: ":format table|expanded|auto|csv|tsv|json|markdown",
-                    summary: "choose how results are shown (\\x toggles expanded)",
+        CommandHelp(names: [":format", "\\pset", "\\x"], usage: ":format [table|expanded|auto|csv|tsv|json|markdown]  (\\x [on|off|auto])",
+                    summary: "choose how results are shown; alone, say which (\\x switches expanded on and off)",
                     details: """
                         table     psql's aligned table (the default)
                         expanded  one block per row, a line per column (\\x)

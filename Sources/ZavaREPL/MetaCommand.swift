@@ -8,8 +8,10 @@ public enum MetaCommand: Equatable, Sendable {
     case tables
     case describe(String)
     case refresh
-    case format(OutputFormat)
-    case toggleExpanded
+    /// nil shows the current format.
+    case format(OutputFormat?)
+    /// psql's `\x`: `.expanded`, `.table` (off) or `.auto`; nil toggles between on and off.
+    case expanded(OutputFormat?)
     case pager(Bool?)
     case timing(Bool?)
     case search(SearchRequest)
@@ -53,11 +55,19 @@ public enum MetaCommand: Equatable, Sendable {
         case ":refresh": return .refresh
         case ":format", "\\pset":
             let name = rest?.replacingOccurrences(of: "format ", with: "") ?? ""
+            if name.isEmpty { return .format(nil) }
             guard let format = OutputFormat(rawValue: name.lowercased()) else {
                 throw ParseError(description: ":format takes one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return .format(format)
-        case "\\x": return .toggleExpanded
+        case "\\x":
+            switch rest?.lowercased() {
+            case nil: return .expanded(nil)
+            case "on": return .expanded(.expanded)
+            case "off": return .expanded(.table)
+            case "auto": return .expanded(.auto)
+            default: throw ParseError(description: "\\x takes on, off or auto (or nothing, to switch between on and off)")
+            }
         case ":timing", "\\timing": return .timing(try onOff(rest, command: ":timing"))
         case ":pager": return .pager(try onOff(rest, command: ":pager"))
         case ":chart":

@@ -135,11 +135,12 @@ public final class REPL {
                 let tables = completion.completer.catalogue.tables
                 print("Completion knows \(tables.count) tables and \(tables.map(\.columns.count).reduce(0, +)) columns.")
             case .format(let newFormat):
-                format = newFormat
+                format = newFormat ?? format
                 print("Output format is \(format.rawValue).")
-            case .toggleExpanded:
-                format = format == .expanded ? .table : .expanded
-                print("Expanded display is \(format == .expanded ? "on" : "off").")
+            case .expanded(let setting):
+                format = setting ?? (format == .expanded ? .table : .expanded)
+                print(format == .auto ? "Expanded display is used automatically."
+                      : "Expanded display is \(format == .expanded ? "on" : "off").")
             case .pager(let setting):
                 pager.enabled = setting ?? !pager.enabled
                 print("Pager is \(pager.enabled ? "on (\(pager.command))" : "off").")
