@@ -2,19 +2,24 @@ import Foundation
 import ZavaCore
 
 /// Non-interactive runs: `zava -c "SQL"` and SQL from standard input. Each statement's
-/// result goes to stdout, errors to stderr; the run fails if any statement failed.
+/// result goes to stdout, errors to stderr; the run fails if any statement failed, and stops at
+/// that statement (as `psql -v ON_ERROR_STOP=1`: a script's later statements often depend on
+/// the earlier ones) unless told to go on.
 public struct Batch {
     let database: Database
     let profile: String?
     let format: OutputFormat
+    let continueOnError: Bool
 
-    public init(database: Database, profile: String?, format: OutputFormat) {
+    public init(database: Database, profile: String?, format: OutputFormat, continueOnError: Bool = false) {
         self.database = database
         self.profile = profile
         self.format = format
+        self.continueOnError = continueOnError
     }
 
-    /// Runs every statement of `script`; returns false when one failed.
+    /// Runs the statements of `script` (up to the first that fails, unless `continueOnError`);
+    /// returns false when one failed.
     public func run(_ script: String) async throws -> Bool {
         guard let profile else {
             throw MissingIdentityError()
@@ -46,6 +51,7 @@ public struct Batch {
                 out.flush()
                 FileHandle.standardError.write(Data(ErrorRenderer.render(error, statement: statement).utf8))
                 ok = false
+                if !continueOnError { break }
             }
         }
         return ok

@@ -30,6 +30,9 @@ struct ReplCommand: AsyncParsableCommand {
     @Option(help: "Row cap for this run (default ZAVA_ROW_CAP).")
     var maxRows: Int?
 
+    @Flag(name: .customLong("continue-on-error"), help: "With -c or standard input: run the statements after one that failed (by default the run stops there, as psql -v ON_ERROR_STOP=1).")
+    var continueOnError = false
+
     @OptionGroup(title: "MCP endpoint")
     var endpoint: ServeOptions
 
@@ -60,7 +63,8 @@ struct ReplCommand: AsyncParsableCommand {
                 await repl.run()
             } else {
                 let script = command ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                let ok = try await Batch(database: database, profile: runtime.profile(profile), format: format).run(script)
+                let ok = try await Batch(database: database, profile: runtime.profile(profile), format: format,
+                                         continueOnError: continueOnError).run(script)
                 if !ok { throw ExitCodeError.failure }
             }
         }

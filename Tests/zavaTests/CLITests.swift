@@ -85,6 +85,12 @@ extension ExecutableTests {
         #expect(unknown.stderr.contains("unknown profile or store 'atlantis'"))
         let stdin = try Self.zava(["--as", "redmond", "--format", "csv"], input: "select 1 as a;\nselect 2 as b;\n")
         #expect(stdin.stdout == "a\r\n1\r\nb\r\n2\r\n")
+        // A failing statement stops the run (psql -v ON_ERROR_STOP=1), unless told to go on.
+        let script = "select 1 as a;\nselect 1/0;\nselect 2 as b;\n"
+        let stopped = try Self.zava(["--as", "redmond", "--format", "csv"], input: script)
+        #expect(stopped.status == 1 && stopped.stdout == "a\r\n1\r\n" && stopped.stderr.contains("division by zero"), "\(stopped)")
+        let onward = try Self.zava(["--as", "redmond", "--format", "csv", "--continue-on-error"], input: script)
+        #expect(onward.status == 1 && onward.stdout == "a\r\n1\r\nb\r\n2\r\n", "\(onward)")
         let url = try Self.zava(["db", "url"])
         #expect(url.stdout.hasPrefix("postgresql://zava_analyst@/zava?host="))
         #expect(!url.stdout.contains("password"))
