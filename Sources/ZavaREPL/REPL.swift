@@ -193,7 +193,7 @@ public final class REPL {
     }
 
     private func currentSession() throws -> Session {
-        guard let identity else { throw MissingIdentityError() }
+        guard let identity else { throw MissingIdentityError(interactive: true) }
         return database.session(for: identity)
     }
 

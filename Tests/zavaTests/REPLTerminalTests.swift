@@ -69,6 +69,8 @@ extension ExecutableTests {
         #expect(expected[0] != expected[1])
         let terminal = try Terminal()
         try await terminal.waitFor("(no identity)=> ")
+        try terminal.type("select 1;")
+        try await terminal.waitFor("no identity: choose one with :as")
         try terminal.type(":as seattle")
         try await terminal.waitFor("zava seattle=> ")
         try terminal.type("select count(*) as n")
