@@ -36,6 +36,10 @@ public struct Preferences: Sendable, Equatable {
             preferences.directory = directory
             return preferences
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw PreferencesError(description: "cannot read \(file.path): it is a directory, not a config file")
+        }
         do {
             var preferences = try parse(try String(contentsOf: file, encoding: .utf8), file: file.path)
             preferences.directory = directory

@@ -38,7 +38,8 @@ enum Serve {
         } catch {
             _ = try? await serving.value
             let configuration = server.configuration
-            throw ServeError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw ServeError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)"
+                             + " (is another server using the port? --port 0 picks a free one)")
         }
         for note in server.startupNotes { Console.info(note) }
         guard interactive else {

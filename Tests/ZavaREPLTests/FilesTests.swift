@@ -100,6 +100,13 @@ import Testing
         #expect(throws: Preferences.PreferencesError(description: "f: pager = maybe is not valid: expected on or off")) {
             try Preferences.parse("pager = maybe", file: "f")
         }
+        // A directory where the file should be: named, not "NSCocoaErrorDomain error 256".
+        let misplaced = folder.appendingPathComponent("misplaced")
+        try FileManager.default.createDirectory(at: misplaced.appendingPathComponent("zava/config"), withIntermediateDirectories: true)
+        let path = misplaced.appendingPathComponent("zava/config").path
+        #expect(throws: Preferences.PreferencesError(description: "cannot read \(path): it is a directory, not a config file")) {
+            try Preferences.load(environment: ["XDG_CONFIG_HOME": misplaced.path, "HOME": "/nonexistent"])
+        }
         // No file: the defaults.
         let defaults = try Preferences.load(environment: ["HOME": folder.appendingPathComponent("nobody").path])
         #expect(defaults.pager && defaults.format == nil && defaults.historySize == 2_000)
