@@ -96,6 +96,27 @@ extension ExecutableTests {
         #expect(!url.stdout.contains("password"))
     }
 
+    /// A port another program holds: the error says so and how to get a free one.
+    @Test func aBusyPortSuggestsPortZero() throws {
+        try Self.provisioned()
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 && listen(holder, 1) == 0
+                && getsockname(holder, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let result = try Self.zava(["--serve", "--no-repl", "--port", String(port)])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(port)") && result.stderr.contains("--port 0 picks a free one"),
+                "\(result.stderr)")
+    }
+
     /// Endpoint flags are checked before anything starts, with the flag named.
     @Test func serveOptionsAreCheckedBeforeAnythingStarts() throws {
         let zeroThreads = try Self.zava(["--serve", "--no-repl", "--port", "0", "--http-threads", "0"])
