@@ -11,14 +11,6 @@ END
 $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 
--- `select * from stores` finds retail.stores: the analyst's tables come first on its search_path
--- (it can create nothing anywhere, so nothing can shadow them).
-DO $$
-BEGIN
-    EXECUTE format('ALTER ROLE zava_analyst IN DATABASE %I SET search_path = retail, public', current_database());
-END
-$$;
-
 -- The identity lives in a transaction-local setting: nothing a query calls may change it,
 -- and no query may run procedural code that could.
 REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC;

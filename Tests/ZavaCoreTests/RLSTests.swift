@@ -12,17 +12,6 @@ import ZavaTestSupport
         ("inventory", "count(*) || '/' || coalesce(sum(stock_level), 0)"),
     ]
 
-    /// `select ... from orders` means retail.orders (the analyst's search_path), under the same RLS.
-    @Test func bareTableNamesFindTheRetailSchema() async throws {
-        let database = try await TestEnvironment.shared.database("rls")
-        let analyst = try database.analyst(poolSize: 1)
-        let seattle = analyst.session(for: try await analyst.identities().resolve("seattle"))
-        let bare = try await seattle.run("SELECT count(*), count(DISTINCT o.store_id) FROM orders o JOIN stores s USING (store_id)").rows
-        let qualified = try await seattle.run("SELECT count(*), count(DISTINCT store_id) FROM retail.orders").rows
-        #expect(bare == qualified && bare.first?.last == .int(1))
-        await analyst.close()
-    }
-
     @Test func everyStoreSeesExactlyItsOwnRows() async throws {
         let database = try await TestEnvironment.shared.database("rls")
         let analyst = try database.analyst()
