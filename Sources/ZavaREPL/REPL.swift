@@ -63,7 +63,7 @@ public final class REPL {
     public func run() async {
         print("zava: retail analytics with row-level security. Type :help for commands, :quit to leave; Tab completes.")
         if let identity {
-            print("You are \(identity).")
+            print("You are \(identity).\(await orderDatesNote())")
         } else {
             print("Choose who you are first: :as headoffice, or a store: \(directory.profiles.dropFirst().joined(separator: ", ")).")
         }
@@ -112,10 +112,13 @@ public final class REPL {
             case .quit: return false
             case .switchIdentity(let name):
                 identity = try directory.resolve(name)
-                print("You are now \(identity?.description ?? "").")
+                print("You are now \(identity?.description ?? "").\(await orderDatesNote())")
             case .whoami:
-                print(identity.map { "\($0), rls_user_id \($0.rlsUserID.uuidString.lowercased())" }
-                      ?? "No identity: queries are refused until you choose one with :as.")
+                if let identity {
+                    print("\(identity), rls_user_id \(identity.rlsUserID.uuidString.lowercased()).\(await orderDatesNote())")
+                } else {
+                    print("No identity: queries are refused until you choose one with :as.")
+                }
             case .profiles:
                 let rows = directory.identities.map { identity -> [PGValue] in
                     [.text(identity.profile), identity.storeName.map(PGValue.text) ?? .text("(head office: every store)"),
@@ -190,6 +193,13 @@ public final class REPL {
         }
         out.flush()
         return true
+    }
+
+    /// " Orders from <first> through <last>." for the current identity (the dataset has an end,
+    /// and "last month" may be past it); empty when unknown.
+    private func orderDatesNote() async -> String {
+        guard let session = try? currentSession(), let dates = try? await SchemaExplorer(session: session).orderDates() else { return "" }
+        return " Orders from \(dates.lowerBound) through \(dates.upperBound)."
     }
 
     private func currentSession() throws -> Session {

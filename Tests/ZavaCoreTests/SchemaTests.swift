@@ -67,4 +67,15 @@ import ZavaTestSupport
         #expect(none.orderYears == all.orderYears) // Seattle has orders every year at any scale
         await analyst.close()
     }
+
+    /// The dates an identity has orders for, as its RLS shows them (the banner and :whoami say them).
+    @Test func orderDatesFollowTheIdentity() async throws {
+        let database = try await TestEnvironment.shared.database("schema_values")
+        let analyst = try database.analyst(poolSize: 1)
+        let seattle = try await analyst.identities().resolve("seattle")
+        let dates = try #require(try await SchemaExplorer(session: analyst.session(for: seattle)).orderDates())
+        let expected = try await database.ownerScalar("SELECT min(order_date) || '..' || max(order_date) FROM retail.orders WHERE store_id = \(try #require(seattle.storeID))")
+        #expect("\(dates.lowerBound)..\(dates.upperBound)" == expected)
+        await analyst.close()
+    }
 }

@@ -72,6 +72,7 @@ extension ExecutableTests {
         try terminal.type("select 1;")
         try await terminal.waitFor("no identity: choose one with :as")
         try terminal.type(":as seattle")
+        try await terminal.waitFor("Orders from 2020-")
         try await terminal.waitFor("zava seattle=> ")
         try terminal.type("select count(*) as n")
         try await terminal.waitFor("zava seattle-> ")

@@ -148,6 +148,14 @@ public struct SchemaExplorer: Sendable {
         }
     }
 
+    /// The first and last order dates this identity sees ("this month" may have no data yet:
+    /// the dataset ends where it ends); nil when it sees no orders.
+    public func orderDates() async throws -> ClosedRange<String>? {
+        let row = try await session.run("SELECT min(order_date)::text, max(order_date)::text FROM retail.orders").rows.first
+        guard let row, case .text(let first) = row[0], case .text(let last) = row[1] else { return nil }
+        return first...last
+    }
+
     /// Store names, categories, product types and the years that have orders, as this identity sees them.
     public func validValues() async throws -> ValidValues {
         let result = try await session.run("""
