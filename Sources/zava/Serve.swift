@@ -36,7 +36,9 @@ enum Serve {
             let url = try await server.endpointURL()
             Console.info("MCP endpoint: \(url) (\(options.stateless ? "stateless" : "stateful"); health at /healthz, metrics at /metrics)")
         } catch {
-            _ = try? await serving.value
+            // Not waiting for the service group to wind down: its cancellation of a server that
+            // never listened can deadlock (ServiceLifecycle's merged shutdown signals against the
+            // task's cancellation lock), and the process is exiting with this error anyway.
             let configuration = server.configuration
             throw ServeError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)"
                              + " (is another server using the port? --port 0 picks a free one)")
