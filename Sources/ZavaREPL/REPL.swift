@@ -170,6 +170,9 @@ public final class REPL {
                 print("Saved \(name) (\(firstLine.count > 60 ? String(firstLine.prefix(59)) + "…" : firstLine)); :run \(name) runs it.")
             case .run(let name, let arguments):
                 let sql = try savedStore().load(name)
+                if let mismatch = SavedQueries.argumentMismatch(name: name, sql: sql, arguments: arguments) {
+                    throw MetaCommand.ParseError(description: mismatch)
+                }
                 for statement in StatementSplitter.split(sql) {
                     lastStatement = statement
                     await execute(statement, parameters: arguments)

@@ -62,6 +62,17 @@ import Testing
         }
     }
 
+    /// A saved statement's parameters, counted by the grammar ($1 in a string is no parameter).
+    @Test func runSaysHowManyArgumentsAStatementNeeds() {
+        let sql = "select $1::date as day, '$9 is text' as note /* $8 */ from retail.orders where store_id = $2"
+        #expect(StatementParameters.highest(in: sql) == 2)
+        #expect(SavedQueries.argumentMismatch(name: "daily", sql: sql, arguments: ["2024-01-01", "1"]) == nil)
+        #expect(SavedQueries.argumentMismatch(name: "daily", sql: sql, arguments: [])
+                == "daily needs 2 arguments ($1, $2), got 0: :run daily <$1> <$2>")
+        #expect(SavedQueries.argumentMismatch(name: "all", sql: "select 1", arguments: ["x"]) == "all takes no arguments, got 1: :run all")
+        #expect(SavedQueries.argumentMismatch(name: "one", sql: "select $1", arguments: []) == "one needs 1 argument ($1), got 0: :run one <$1>")
+    }
+
     @Test func runArgumentsKeepQuotedWordsTogether() throws {
         #expect(try MetaCommand.parse(":run category_revenue 'Power Tools' 2024") == .run(name: "category_revenue", arguments: ["Power Tools", "2024"]))
         #expect(try MetaCommand.parse(":run x \"\" a") == .run(name: "x", arguments: ["", "a"]))

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaCore
 
 /// `:save`, `:run`, `:saved`: statements kept as `<name>.sql` files in the config directory's
 /// `queries/` folder, so they can be read, edited and shared as plain SQL.
@@ -44,5 +45,17 @@ struct SavedQueries {
             throw SavedQueryError(description: "a saved query's name is letters, digits, _ and - (got \(name))")
         }
         return directory.appendingPathComponent(name + ".sql")
+    }
+
+    /// What is wrong with running `name` with these arguments, before the server says it in
+    /// protocol words ("bind message supplies 0 parameters..."); nil when they match or the
+    /// statement cannot be read.
+    static func argumentMismatch(name: String, sql: String, arguments: [String]) -> String? {
+        let needed = StatementSplitter.split(sql).compactMap { StatementParameters.highest(in: $0) }.max() ?? 0
+        guard needed != arguments.count else { return nil }
+        let placeholders = (1...max(1, needed)).map { "$\($0)" }
+        let usage = needed == 0 ? ":run \(name)" : ":run \(name) " + placeholders.map { "<\($0)>" }.joined(separator: " ")
+        let wanted = needed == 0 ? "takes no arguments" : "needs \(needed) argument\(needed == 1 ? "" : "s") (\(placeholders.joined(separator: ", ")))"
+        return "\(name) \(wanted), got \(arguments.count): \(usage)"
     }
 }
