@@ -40,11 +40,15 @@ import Testing
 
     @Test func theWaitQueueIsBoundedAndOverflowIsAnImmediateBusyError() async throws {
         let database = try await TestEnvironment.shared.database("faults_queue")
-        let pool = ConnectionPool(conninfo: try database.conninfo(.analyst), size: 1, acquireTimeout: .seconds(5), maxWaiters: 2)
-        let session = Session(identity: .headOffice, pool: pool, gate: SecurityGate(), limits: QueryLimits(rowCap: 10, statementTimeout: .seconds(10)))
+        let pool = ConnectionPool(conninfo: try database.conninfo(.analyst), size: 1, acquireTimeout: .seconds(5), maxWaiters: 4)
+        let limits = QueryLimits(rowCap: 10, statementTimeout: .seconds(10))
+        let session = Session(identity: .headOffice, pool: pool, gate: SecurityGate(), limits: limits)
+        let other = Session(identity: Identity(profile: "other", rlsUserID: UUID(), storeName: "Other", storeID: 99),
+                            pool: pool, gate: SecurityGate(), limits: limits)
         let holder = Task { try await session.run("SELECT pg_sleep(1.5)") }
         let opened = await eventually { await pool.statistics.inUse == 1 }
         try #require(opened)
+        // One identity may take half of the wait queue, so another always finds room in it.
         let waiters = (0..<2).map { _ in Task { try await session.run("SELECT 1") } }
         let queued = await eventually { await pool.statistics.waiting == 2 }
         try #require(queued)
@@ -52,7 +56,16 @@ import Testing
         let start = clock.now
         do {
             _ = try await session.run("SELECT 2")
-            Issue.record("a third waiter was queued")
+            Issue.record("a third waiter of the same identity was queued")
+        } catch let error as ConnectionError {
+            #expect(error.kind == .busy && error.description.contains("this identity already has 2 requests waiting"), "\(error)")
+        }
+        let others = (0..<2).map { _ in Task { try await other.run("SELECT 3") } }
+        let full = await eventually { await pool.statistics.waiting == 4 }
+        try #require(full, "another identity still queued")
+        do {
+            _ = try await other.run("SELECT 4")
+            Issue.record("a fifth waiter was queued")
         } catch let error as ConnectionError {
             #expect(error.kind == .busy && error.description.contains("already waiting"), "\(error)")
         }
@@ -60,6 +73,7 @@ import Testing
         #expect(clock.now - start < .seconds(1), "refused at once, not after the wait")
         _ = try await holder.value
         for waiter in waiters { #expect(try await waiter.value.rows == [[.int(1)]]) }
+        for waiter in others { #expect(try await waiter.value.rows == [[.int(3)]]) }
         await pool.close()
     }
 

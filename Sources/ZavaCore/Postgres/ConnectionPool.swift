@@ -7,7 +7,7 @@
 /// key may hold more than `perKeyLimit` connections (one fewer than the pool by default), so
 /// one identity's slow statements never take the connection every other identity needs.
 /// A request over its key's quota waits; a released connection goes to the first waiter
-/// whose keys are all under quota.
+/// whose keys are all under quota. One key may hold at most half of the wait queue.
 public actor ConnectionPool {
     public struct Statistics: Sendable, Equatable {
         public var size: Int
@@ -129,6 +129,11 @@ public actor ConnectionPool {
     private func waitForRelease(_ keys: [QuotaKey]) async throws {
         guard waiters.count < maxWaiters else {
             throw ConnectionError(.busy, "\(waiters.count) requests already waiting for a connection")
+        }
+        // Nor does one key fill the queue: past half of it, its requests are refused at once, so
+        // another identity always finds room to wait.
+        for key in keys where waiters.count(where: { $0.keys.contains(key) }) >= max(1, maxWaiters / 2) {
+            throw ConnectionError(.busy, "this identity already has \(max(1, maxWaiters / 2)) requests waiting for a connection")
         }
         try await withCheckedThrowingContinuation { continuation in
             waiters.append((.now + acquireTimeout, keys, continuation))
