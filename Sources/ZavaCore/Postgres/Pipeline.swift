@@ -251,7 +251,6 @@ extension Connection {
         return PQgetResult(conn)
     }
 
-
     /// The server's error for a failed result, or a connection error when the link broke.
     func failure(from result: OpaquePointer) -> Error {
         guard PQstatus(handle) == CONNECTION_OK, let error = DatabaseError(result: result) else { return lostError() }

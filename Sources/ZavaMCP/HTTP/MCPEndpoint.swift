@@ -29,7 +29,10 @@ struct MCPEndpoint: Sendable {
     /// or nil when the request may go on.
     func refusingForeignOrigin(_ request: Request) -> Response? {
         let policy = policies.policy(port: listening.port ?? configuration.port)
-        guard let refusal = policy.check(host: request.head.authority, origin: request.headers[.origin]) else { return nil }
+        // Repeated Origin headers are read as one list (RFC 9110), as `headers(of:)` joins them.
+        let origins = request.headers.filter { $0.name == .origin }.map(\.value)
+        let origin = origins.isEmpty ? nil : origins.joined(separator: ", ")
+        guard let refusal = policy.check(host: request.head.authority, origin: origin) else { return nil }
         return refuse(refusal, id: nil, method: request.method.rawValue, requestID: Self.newRequestID())
     }
 
