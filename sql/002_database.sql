@@ -7,6 +7,9 @@ BEGIN
     EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO zava_analyst', current_database());
     EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO zava_owner', current_database());
+    -- Analysts write `stores` as well as `retail.stores`. Safe: nobody but the owner can
+    -- create objects in either schema, so nothing can shadow a table.
+    EXECUTE format('ALTER ROLE zava_analyst IN DATABASE %I SET search_path = retail, public', current_database());
 END
 $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -1,3 +1,4 @@
+import Foundation
 import ZavaCore
 
 /// The REPL's own commands (`:as seattle`), with psql's habits as aliases (`\d`, `\x`, `\q`).
@@ -23,6 +24,32 @@ public enum MetaCommand: Equatable, Sendable {
     case server
     case help(String?)
     case quit
+    /// `\g [file]`, `\gx [file]`: run the statement typed so far (or the last one again),
+    /// optionally expanded once, optionally into a file.
+    case go(file: String?, expanded: Bool)
+    /// `\gset [prefix]`: run it and keep its one row's values as variables.
+    case gset(prefix: String)
+    /// `\watch [seconds]`: run it again every so often until Ctrl-C.
+    case watch(seconds: Double)
+    /// `\e`: edit the statement typed so far (or the last one) in `$EDITOR`.
+    case edit
+    /// `\p`, `\r`: show or clear the statement typed so far.
+    case printBuffer
+    case resetBuffer
+    /// `\o [file]`: send the results that follow to a file; alone, back to the screen.
+    case output(String?)
+    /// `\i file`: run a file's statements and commands as if typed.
+    case include(String)
+    /// `\set [name [value ...]]`, `\unset name`.
+    case set(name: String?, value: String?)
+    case unset(String)
+    case echo(String)
+    case copy(CopyCommand)
+    /// `\dn`, `\df`, `\dv`, `\du`, `\l` with an optional psql-style pattern.
+    case list(CatalogListing, pattern: String?)
+    case conninfo
+    /// `\pset option [value]`; nil shows every setting.
+    case pset(option: String?, value: String?)
 
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public var description: String
@@ -46,15 +73,20 @@ public enum MetaCommand: Equatable, Sendable {
         case ":as", "\\as":
             guard let rest else { throw ParseError(description: ":as needs a profile, e.g. :as seattle (see :profiles)") }
             return .switchIdentity(rest)
-        case ":whoami", "\\conninfo": return .whoami
+        case ":whoami": return .whoami
+        case "\\conninfo": return .conninfo
         case ":profiles": return .profiles
         case ":tables", "\\dt", "\\dt+": return .tables
         case ":describe", ":d", "\\d", "\\d+":
             guard let rest else { return .tables }
             return .describe(rest)
         case ":refresh": return .refresh
-        case ":format", "\\pset":
-            let name = rest?.replacingOccurrences(of: "format ", with: "") ?? ""
+        case "\\pset":
+            let values = try arguments(rest ?? "")
+            guard values.count <= 2 else { throw ParseError(description: "\\pset takes an option and a value, e.g. \\pset null '(null)'") }
+            return .pset(option: values.first?.lowercased(), value: values.count == 2 ? values[1] : nil)
+        case ":format":
+            let name = rest ?? ""
             if name.isEmpty { return .format(nil) }
             guard let format = OutputFormat(rawValue: name.lowercased()) else {
                 throw ParseError(description: ":format takes one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -77,7 +109,49 @@ public enum MetaCommand: Equatable, Sendable {
             case 2: return .chart(label: columns[0], value: columns[1])
             default: throw ParseError(description: ":chart takes no columns (it picks them) or two: :chart <label column> <value column>")
             }
-        case ":export", ":export!", "\\o":
+        case "\\o", "\\out":
+            return .output(try arguments(rest ?? "").first)
+        case "\\g", "\\gx":
+            return .go(file: try arguments(rest ?? "").first, expanded: head.lowercased() == "\\gx")
+        case "\\gset":
+            return .gset(prefix: rest ?? "")
+        case "\\watch":
+            guard let rest else { return .watch(seconds: 2) }
+            let text = rest.hasPrefix("i=") || rest.hasPrefix("interval=") ? String(rest.drop { $0 != "=" }.dropFirst()) : rest
+            guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
+                throw ParseError(description: "\\watch takes an interval in seconds, e.g. \\watch 5")
+            }
+            return .watch(seconds: seconds)
+        case "\\e", "\\edit": return .edit
+        case "\\p", "\\print": return .printBuffer
+        case "\\r", "\\reset": return .resetBuffer
+        case "\\i", "\\include", "\\ir", "\\include_relative":
+            guard let file = try arguments(rest ?? "").first else { throw ParseError(description: "\\i needs a file, e.g. \\i report.sql") }
+            return .include(file)
+        case "\\set":
+            let values = try arguments(rest ?? "")
+            guard let name = values.first else { return .set(name: nil, value: nil) }
+            guard Variables.isValidName(name) else {
+                throw ParseError(description: "\\set: \(name) is not a valid variable name (letters, digits and _)")
+            }
+            return .set(name: name, value: values.dropFirst().joined())
+        case "\\unset":
+            guard let name = rest else { throw ParseError(description: "\\unset needs a variable name") }
+            return .unset(name)
+        case "\\echo": return .echo(try arguments(rest ?? "").joined(separator: " "))
+        case "\\copy":
+            return .copy(try CopyCommand.parse(Self.text(of: line, after: 1)))
+        case "\\dn", "\\dn+", "\\df", "\\df+", "\\dv", "\\dv+", "\\du", "\\du+", "\\dg", "\\l", "\\l+", "\\list":
+            let key = head.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "+"))
+            let listing: CatalogListing = switch key {
+            case "\\dn": .schemas
+            case "\\df": .functions
+            case "\\dv": .views
+            case "\\du", "\\dg": .roles
+            default: .databases
+            }
+            return .list(listing, pattern: rest)
+        case ":export", ":export!":
             guard words.count >= 2 else {
                 throw ParseError(description: ":export needs a file, e.g. :export revenue.csv (.csv, .tsv, .json or .md)")
             }
@@ -91,7 +165,7 @@ public enum MetaCommand: Equatable, Sendable {
             return .run(name: words[1], arguments: try Self.arguments(Self.text(of: line, after: 2)))
         case ":saved": return .saved
         case ":help", "\\?", ":h", "\\h": return .help(rest)
-        case ":quit", ":q", ":exit", "\\q": return .quit
+        case ":quit", ":q", ":exit", "\\q", "\\quit": return .quit
         case ":server": return .server
         case ":search", ":s":
             return .search(try parseSearch(Array(words.dropFirst())))
@@ -118,15 +192,24 @@ public enum MetaCommand: Equatable, Sendable {
         return rest.trimmingCharacters(in: .whitespaces)
     }
 
-    /// `:run` arguments: words, or quoted text ('Power Tools' or "Power Tools") as one argument.
+    /// Command arguments: words, or quoted text ('Power Tools' or "Power Tools", a doubled
+    /// quote inside standing for itself) as one argument.
     static func arguments(_ text: String) throws -> [String] {
         var arguments: [String] = []
         var current = ""
         var quote: Character?
         var started = false
-        for character in text {
+        var characters = text.makeIterator()
+        var pending = characters.next()
+        while let character = pending {
+            pending = characters.next()
             if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
+                if character == open {
+                    // A doubled quote inside quotes is the quote itself ('it''s').
+                    if pending == open { current.append(open); pending = characters.next() } else { quote = nil }
+                } else {
+                    current.append(character)
+                }
             } else if character == "'" || character == "\"" {
                 quote = character
                 started = true

@@ -1,51 +1,91 @@
 import Foundation
 import ZavaCore
 
-/// The interactive prompt: SQL and meta commands, one identity at a time.
+/// zava's prompt: SQL, zava's `:` commands and psql's backslash commands, one identity at a
+/// time. The same engine runs a script (`zava -c`, `-f`, standard input, `\i`): a script is
+/// lines read from text instead of typed, and it stops at its first error unless told not to.
 public final class REPL {
-    private let database: Database
-    private let directory: IdentityDirectory
-    private let databaseName: String
-    private let editor: LineEditor
-    private let completion: LibeditCompletion
-    private let out = OutputBuffer()
-    private let errors = OutputBuffer(handle: .standardError)
-    private var identity: Identity?
-    private var format: OutputFormat
-    private var timing = false
-    private var pager: Pager
-    private let style: RenderStyle
-    private let savedQueries: SavedQueries?
-    private let makeEmbedder: @Sendable () throws -> any Embedder
-    private var embedder: (any Embedder)?
-    private let serverStatus: (@Sendable () async -> String)?
+    /// How input arrives: typed at a terminal, or a script.
+    public enum Mode: Equatable, Sendable {
+        case interactive
+        case script(continueOnError: Bool)
+    }
+
+    /// What a line's processing tells the loop reading lines.
+    enum Flow {
+        case next, failed, quit
+    }
+
+    let mode: Mode
+    let database: Database
+    let directory: IdentityDirectory
+    let databaseName: String
+    let editor: LineEditor?
+    let completion: LibeditCompletion?
+    let out = OutputBuffer()
+    let errors = OutputBuffer(handle: .standardError)
+    var identity: Identity?
+    var format: OutputFormat
+    var timing = false
+    var pager: Pager
+    var style: RenderStyle
+    let savedQueries: SavedQueries?
+    let makeEmbedder: @Sendable () throws -> any Embedder
+    var embedder: (any Embedder)?
+    let serverStatus: (@Sendable () async -> String)?
+    /// Limits for streamed output (scripts, `\o`, `\copy`, `:export`): no row cap unless
+    /// `--max-rows` asked for one; the interactive cap is for what fits on a screen.
+    let streamLimits: QueryLimits
+    var splitter = StatementSplitter()
+    var variables = Variables()
+    /// `\o FILE`: where results go until `\o` alone.
+    var output: OutputFile?
     /// What `:chart`, `:export` and `:save` work on.
-    private var lastResult: QueryResult?
-    private var lastStatement: String?
+    var lastResult: QueryResult?
+    /// The last SQL statement run; nil after a `:search` (which `:save` cannot keep).
+    var lastStatement: String?
+    var lastWasSearch = false
+    /// Whether any statement or command failed (a script's exit status).
+    public private(set) var failed = false
+    var includeDepth = 0
 
     /// `makeEmbedder` is called at the first `:search` (loading a model takes a moment).
+    /// `streamRowCap` caps streamed results (nil: no cap).
     public init(database: Database, configuration: Configuration, preferences: Preferences, profile: String?,
-                format: OutputFormat, makeEmbedder: @escaping @Sendable () throws -> any Embedder,
+                format: OutputFormat, mode: Mode = .interactive, streamRowCap: Int? = nil, crlf: Bool = false,
+                makeEmbedder: @escaping @Sendable () throws -> any Embedder,
                 serverStatus: (@Sendable () async -> String)? = nil) async throws {
+        self.mode = mode
         self.database = database
         self.makeEmbedder = makeEmbedder
         self.serverStatus = serverStatus
         self.directory = try await database.identities()
         self.format = format
+        var limits = database.defaultLimits
+        limits.rowCap = streamRowCap ?? Int.max
+        streamLimits = limits
         let environment = ProcessInfo.processInfo.environment
-        let terminal = isatty(STDOUT_FILENO) == 1
-        style = RenderStyle(colour: terminal && (preferences.colour ?? (environment["NO_COLOR"] == nil)))
+        let interactive = mode == .interactive
+        let terminal = interactive && isatty(STDOUT_FILENO) == 1
+        style = RenderStyle(colour: terminal && (preferences.colour ?? (environment["NO_COLOR"] == nil)), crlf: crlf)
         pager = Pager(enabled: preferences.pager && terminal)
         savedQueries = preferences.directory.map { SavedQueries(directory: $0.appendingPathComponent("queries")) }
-        editor = LineEditor(historyFile: REPL.historyFile(configuration), historySize: preferences.historySize)
-        completion = LibeditCompletion(completer: SQLCompleter(catalogue: CompletionCatalogue()))
-        completion.install()
+        if interactive {
+            editor = LineEditor(historyFile: REPL.historyFile(configuration), historySize: preferences.historySize)
+            completion = LibeditCompletion(completer: SQLCompleter(catalogue: CompletionCatalogue()))
+            completion?.install()
+        } else {
+            editor = nil
+            completion = nil
+        }
         if let profile {
             identity = try directory.resolve(profile)
         }
         databaseName = (try? await database.name()) ?? "zava"
-        // Completion without table names still completes keywords and commands.
-        try? await refreshCompletion()
+        if interactive {
+            // Completion without table names still completes keywords and commands.
+            try? await refreshCompletion()
+        }
         signal(SIGPIPE, SIG_IGN) // a pager closed early must not end zava
     }
 
@@ -57,9 +97,18 @@ public final class REPL {
         return state?.appendingPathComponent("zava/history")
     }
 
-    private var prompt: String { "\(databaseName) \(identity?.profile ?? "(no identity)")=> " }
-    private var continuationPrompt: String { "\(databaseName) \(identity?.profile ?? "(no identity)")-> " }
+    var interactive: Bool { mode == .interactive }
 
+    /// A variable for `:name` in the SQL (`zava --set name=value`, as `\set`).
+    public func setVariable(_ name: String, to value: String) { variables[name] = value }
+
+    /// `zava seattle=> `, and on a continuation line what is open: `-> `, `'> `, `(> ` (psql's `%R`).
+    private var prompt: String {
+        let who = "\(databaseName) \(identity?.profile ?? "(no identity)")"
+        return splitter.isEmpty ? who + "=> " : who + "\(splitter.openState)> "
+    }
+
+    /// The interactive loop: lines from the terminal until `\q` or Ctrl-D.
     public func run() async {
         print("zava: retail analytics with row-level security. Type :help for commands, :quit to leave; Tab completes.")
         if let identity {
@@ -67,188 +116,182 @@ public final class REPL {
         } else {
             print("Choose who you are first: :as headoffice, or a store: \(directory.profiles.dropFirst().joined(separator: ", ")).")
         }
-        var splitter = StatementSplitter()
         while true {
-            completion.pendingStatement = splitter.pending
-            switch await readLine(prompt: splitter.isEmpty ? prompt : continuationPrompt) {
+            completion?.pendingStatement = splitter.pending
+            switch await readLine(prompt: prompt) {
             case .endOfInput:
-                if let last = splitter.finish() { await execute(last) }
+                if let last = splitter.finish() { _ = await runStatement(last) }
                 print("")
+                closeOutput()
                 return
             case .interrupted:
                 splitter.reset()
                 print("^C")
             case .line(let line):
-                if splitter.isEmpty, MetaCommand.isMeta(line) {
-                    editor.remember(line)
-                    if await handleMeta(line) == false { return }
-                    continue
-                }
-                let statements = splitter.append(line)
-                for statement in statements {
-                    editor.remember(statement + ";")
-                    lastStatement = statement
-                    await execute(statement)
+                if await process(line) == .quit {
+                    closeOutput()
+                    return
                 }
             }
         }
+    }
+
+    /// Runs a script's lines as if typed; returns false when a statement or command failed.
+    public func run(script: String) async -> Bool {
+        _ = await runLines(script)
+        closeOutput()
+        return !failed
+    }
+
+    /// Runs `text` line by line, then its last statement if it lacks a `;`. Stops at the first
+    /// failure unless the mode says to go on (`\i` always stops there).
+    func runLines(_ text: String, stopOnFailure: Bool? = nil) async -> Flow {
+        let stops = stopOnFailure ?? (mode == .script(continueOnError: false))
+        let outer = splitter
+        splitter = StatementSplitter()
+        defer { splitter = outer }
+        var flow = Flow.next
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let result = await process(String(line.hasSuffix("\r") ? line.dropLast() : line))
+            if result == .quit { return .quit }
+            if result == .failed {
+                flow = .failed
+                if stops { return .failed }
+            }
+        }
+        if let last = splitter.finish(), await runStatement(last) == false { flow = .failed }
+        return flow
+    }
+
+    /// One line of input: zava's `:` commands start a line; SQL runs when its `;` arrives; a
+    /// backslash command ends the line's SQL and works on the statement typed so far.
+    func process(_ line: String) async -> Flow {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if splitter.isEmpty, trimmed.hasPrefix(":") {
+            editor?.remember(line)
+            return await handleMeta(line)
+        }
+        if interactive, Self.isExitWord(trimmed) {
+            // psql: `exit` or `quit` alone quits; inside a statement it is text, with advice.
+            if splitter.isEmpty { return .quit }
+            if splitter.openState == "-" { print("Use \\q to quit.") }
+        }
+        let (statements, command) = splitter.append(line, commands: true)
+        var flow = Flow.next
+        for statement in statements {
+            editor?.remember(statement + ";")
+            if await runStatement(statement) == false {
+                flow = .failed
+                if mode == .script(continueOnError: false) || includeDepth > 0 { return flow }
+            }
+        }
+        if let command {
+            editor?.remember(splitter.isEmpty ? command : splitter.pending + " " + command)
+            let result = await handleMeta(command)
+            return result == .next ? flow : result
+        }
+        return flow
+    }
+
+    static func isExitWord(_ text: String) -> Bool {
+        let word = text.hasSuffix(";") ? String(text.dropLast()).trimmingCharacters(in: .whitespaces) : text
+        return word.lowercased() == "exit" || word.lowercased() == "quit"
     }
 
     /// Waits for input on a thread of its own: a person's typing must not hold one of the
     /// few cooperative threads that the MCP endpoint in the same process needs.
     private func readLine(prompt: String) async -> LineEditor.Input {
-        let editor = UncheckedBox(editor)
+        guard let editor else { return .endOfInput }
+        let box = UncheckedBox(editor)
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: editor.value.readLine(prompt: prompt))
+                continuation.resume(returning: box.value.readLine(prompt: prompt))
             }
         }
     }
 
-    /// Returns false when the user asked to quit.
-    private func handleMeta(_ line: String) async -> Bool {
-        do {
-            switch try MetaCommand.parse(line) {
-            case .quit: return false
-            case .switchIdentity(let name):
-                identity = try directory.resolve(name)
-                print("You are now \(identity?.description ?? "").\(await orderDatesNote())")
-            case .whoami:
-                if let identity {
-                    print("\(identity), rls_user_id \(identity.rlsUserID.uuidString.lowercased()).\(await orderDatesNote())")
-                } else {
-                    print("No identity: queries are refused until you choose one with :as.")
-                }
-            case .profiles:
-                let rows = directory.identities.map { identity -> [PGValue] in
-                    [.text(identity.profile), identity.storeName.map(PGValue.text) ?? .text("(head office: every store)"),
-                     .uuid(identity.rlsUserID.uuidString.lowercased())]
-                }
-                show(QueryResult(columns: [Self.textColumn("profile"), Self.textColumn("store"), Self.textColumn("rls_user_id")],
-                                 rows: rows))
-            case .tables:
-                let explorer = SchemaExplorer(session: try currentSession())
-                let names = try await explorer.tableNames()
-                show(QueryResult(columns: [Self.textColumn("table")], rows: names.map { [.text("retail.\($0)")] }))
-            case .describe(let name):
-                let table = try await SchemaExplorer(session: try currentSession()).describe(name)
-                out.write(SchemaRenderer.render(table, style: style))
-            case .refresh:
-                try await refreshCompletion()
-                let tables = completion.completer.catalogue.tables
-                print("Completion knows \(tables.count) tables and \(tables.map(\.columns.count).reduce(0, +)) columns.")
-            case .format(let newFormat):
-                format = newFormat ?? format
-                print("Output format is \(format.rawValue).")
-            case .expanded(let setting):
-                format = setting ?? (format == .expanded ? .table : .expanded)
-                print(format == .auto ? "Expanded display is used automatically."
-                      : "Expanded display is \(format == .expanded ? "on" : "off").")
-            case .pager(let setting):
-                pager.enabled = setting ?? !pager.enabled
-                print("Pager is \(pager.enabled ? "on (\(pager.command))" : "off").")
-            case .timing(let setting):
-                timing = setting ?? !timing
-                print("Timing is \(timing ? "on" : "off").")
-            case .search(let request):
-                let embedder = try self.embedder ?? makeEmbedder()
-                self.embedder = embedder
-                let search = ProductSearch(session: try currentSession(), embedder: embedder)
-                try await run { try await search.search(request) }
-            case .chart(let label, let value):
-                guard let lastResult else { throw UsageError("no result to chart yet: run a query first") }
-                let terminal = TerminalInfo.current()
-                out.write(try ChartRenderer(width: terminal.columns, unicode: terminal.unicode)
-                    .render(lastResult, label: label, value: value))
-            case .export(let file, let query, let overwrite):
-                try await export(to: file, query: query, overwrite: overwrite)
-            case .save(let name, let overwrite):
-                guard let lastStatement else { throw UsageError("no statement to save yet: run one first") }
-                try savedStore().save(lastStatement + ";", as: name, overwrite: overwrite)
-                completion.completer.catalogue.savedQueries = try savedStore().names()
-                let firstLine = lastStatement.split(separator: "\n").first.map(String.init) ?? ""
-                print("Saved \(name) (\(firstLine.count > 60 ? String(firstLine.prefix(59)) + "…" : firstLine)); :run \(name) runs it.")
-            case .run(let name, let arguments):
-                let sql = try savedStore().load(name)
-                if let mismatch = SavedQueries.argumentMismatch(name: name, sql: sql, arguments: arguments) {
-                    throw MetaCommand.ParseError(description: mismatch)
-                }
-                for statement in StatementSplitter.split(sql) {
-                    lastStatement = statement
-                    await execute(statement, parameters: arguments)
-                }
-            case .saved:
-                let store = try savedStore()
-                let rows = try store.names().map { name -> [PGValue] in
-                    let sql = try store.load(name).replacingOccurrences(of: "\n", with: " ")
-                    return [.text(name), .text(sql.count > 70 ? String(sql.prefix(69)) + "…" : sql)]
-                }
-                show(QueryResult(columns: [Self.textColumn("name"), Self.textColumn("statement")], rows: rows))
-                print("(kept in \(store.directory.path))")
-            case .server:
-                print(await serverStatus?() ?? "No MCP endpoint in this process: start zava with --serve.")
-            case .help(let topic):
-                out.write(CommandHelp.render(topic: topic))
-            }
-        } catch {
-            out.flush()
-            out.write(ErrorRenderer.render(error, colour: style.colour))
-        }
-        out.flush()
-        return true
-    }
-
-    /// " Orders from <first> through <last>." for the current identity (the dataset has an end,
-    /// and "last month" may be past it); empty when unknown.
-    private func orderDatesNote() async -> String {
-        guard let session = try? currentSession(), let dates = try? await SchemaExplorer(session: session).orderDates() else { return "" }
-        return " Orders from \(dates.lowerBound) through \(dates.upperBound)."
-    }
-
-    private func currentSession() throws -> Session {
-        guard let identity else { throw MissingIdentityError(interactive: true) }
-        return database.session(for: identity)
-    }
-
-    private func savedStore() throws -> SavedQueries {
-        guard let savedQueries else { throw UsageError("saved queries need a config directory: set HOME or XDG_CONFIG_HOME") }
-        return savedQueries
-    }
-
-    private func refreshCompletion() async throws {
-        let tables = try await database.catalogue()
-        completion.completer.catalogue = CompletionCatalogue(tables, profiles: directory.profiles,
-                                                             savedQueries: (try? savedStore().names()) ?? [])
-    }
-
-    /// Runs one statement; Ctrl-C while it runs cancels it on the server.
-    private func execute(_ statement: String, parameters: [String?] = []) async {
-        do {
-            let session = try currentSession()
-            try await run { try await session.run(statement, parameters: parameters) }
-        } catch {
-            out.flush()
-            out.write(ErrorRenderer.render(error, statement: statement, colour: style.colour))
-        }
-        out.flush()
-    }
-
-    /// Runs a request with Ctrl-C cancelling it and a spinner once it takes a while, then
-    /// shows its result (and the time, with `:timing`). It becomes the last result.
+    /// Runs one SQL statement where results go now: the screen (collected, capped), or a
+    /// stream to `\o`'s file or a script's standard output (never capped by the screen's cap).
+    /// Variables become bind parameters. Returns false when it failed (the error is shown).
     @discardableResult
-    private func run(_ request: @escaping @Sendable () async throws -> QueryResult, show shows: Bool = true) async throws -> QueryResult {
+    func runStatement(_ statement: String, parameters: [String?] = [], expanded: Bool = false, file: String? = nil) async -> Bool {
+        lastStatement = statement
+        lastWasSearch = false
+        let (sql, bound) = variables.bind(statement, after: parameters)
+        do {
+            if let file {
+                let target = try OutputFile.open(file, overwrite: true)
+                defer { target.close() }
+                try await stream(sql, parameters: bound, to: target.buffer, format: expanded ? .expanded : format)
+            } else if let output {
+                try await stream(sql, parameters: bound, to: output.buffer, format: expanded ? .expanded : format)
+            } else if !interactive {
+                try await stream(sql, parameters: bound, to: out, format: expanded ? .expanded : format)
+            } else {
+                let session = try currentSession()
+                try await runShowing(expanded: expanded) { try await session.run(sql, parameters: bound) }
+            }
+            return true
+        } catch {
+            report(error, statement: sql)
+            return false
+        }
+    }
+
+    /// Streams a statement's rows to `buffer` in `format` as they arrive.
+    @discardableResult
+    func stream(_ sql: String, parameters: [String?] = [], to buffer: OutputBuffer, format: OutputFormat,
+                header: Bool = true) async throws -> Int {
+        let session = try currentSession().with(limits: streamLimits)
+        var fileStyle = style
+        fileStyle.colour = style.colour && buffer === out
+        let writer = ResultStream(format: format, style: fileStyle, to: buffer, header: header)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let summary = try await cancellable {
+            try await session.streamText(sql, parameters: parameters, onColumns: { writer.begin($0) }, onRow: { writer.row($0) })
+        }
+        writer.finish(summary)
+        buffer.flush()
+        if summary.truncated {
+            warn("result truncated at \(summary.rowCount.formatted()) rows by --max-rows")
+            failed = true
+        }
+        if timing { print("Time: \(Self.milliseconds(clock.now - start)) ms") }
+        return writer.rows
+    }
+
+    /// Runs a request with Ctrl-C cancelling it and a spinner once it takes a while; shows
+    /// its result (it becomes the last result) and, with `:timing`, the statement's time
+    /// (not the time spent reading the result in the pager).
+    func runShowing(expanded: Bool = false, _ request: @escaping @Sendable () async throws -> QueryResult) async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await cancellable(request)
+        let elapsed = clock.now - start
+        lastResult = result
+        show(result, format: expanded ? .expanded : format)
+        if timing {
+            print("Time: \(Self.milliseconds(elapsed)) ms (database \(Self.milliseconds(result.elapsed)) ms)")
+        }
+    }
+
+    /// Runs `request` with Ctrl-C cancelling it and, at a terminal, a spinner on stderr once
+    /// it takes a while.
+    func cancellable<T: Sendable>(_ request: @escaping @Sendable () async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let start = clock.now
         let query = Task { try await request() }
-        let interrupts = editor.interrupts
-        let spinner = isatty(STDERR_FILENO) == 1 ? Spinner(unicode: TerminalInfo.isUTF8(ProcessInfo.processInfo.environment)) : nil
+        let interrupts = editor?.interrupts
+        let spinner = interactive && isatty(STDERR_FILENO) == 1
+            ? Spinner(unicode: TerminalInfo.isUTF8(ProcessInfo.processInfo.environment)) : nil
         let errors = self.errors
         let watcher = Task { () -> Bool in
             var drawn = false
             var ticks = 0
             while !Task.isCancelled {
                 guard (try? await Task.sleep(for: .milliseconds(25))) != nil else { break }
-                if interrupts.take() { query.cancel(); break }
+                if interrupts?.take() == true { query.cancel(); break }
                 ticks += 1
                 let elapsed = clock.now - start
                 if let spinner, elapsed >= Spinner.delay, ticks % 4 == 0 {
@@ -265,47 +308,79 @@ public final class REPL {
             errors.write(Spinner.clear)
             errors.flush()
         }
-        let result = try outcome.get()
-        lastResult = result
-        if shows {
-            show(result)
-            if timing {
-                print("Time: \(Self.milliseconds(clock.now - start)) ms total (database \(Self.milliseconds(result.elapsed)) ms)")
-            }
-        }
-        return result
+        return try outcome.get()
     }
 
-    private func export(to file: String, query: String?, overwrite: Bool) async throws {
-        _ = try ResultExporter.format(for: file) // a wrong extension fails before the query runs
-        let result: QueryResult
-        if let query {
-            let session = try currentSession()
-            lastStatement = query
-            result = try await run({ try await session.run(query) }, show: false)
-        } else {
-            guard let lastResult else { throw UsageError("no result to export yet: run a query first, or :export <file> <query>") }
-            result = lastResult
-        }
-        let report = try ResultExporter.export(result, to: file, overwrite: overwrite)
-        print("Wrote \(report.rows.formatted()) row\(report.rows == 1 ? "" : "s") (\(report.bytes.formatted()) bytes) to \(report.path).")
-        if result.truncated { print("(\(Footer.truncationNotice(rows: report.rows.formatted())))") }
+    /// " Orders from <first> through <last>." for the current identity (the dataset has an end,
+    /// and "last month" may be past it); empty when unknown.
+    func orderDatesNote() async -> String {
+        guard let session = try? currentSession(), let dates = try? await SchemaExplorer(session: session).orderDates() else { return "" }
+        return " Orders from \(dates.lowerBound) through \(dates.upperBound)."
     }
 
-    private func show(_ result: QueryResult) {
+    func currentSession() throws -> Session {
+        guard let identity else { throw MissingIdentityError(interactive: interactive) }
+        return database.session(for: identity)
+    }
+
+    func savedStore() throws -> SavedQueries {
+        guard let savedQueries else { throw UsageError("saved queries need a config directory: set HOME or XDG_CONFIG_HOME") }
+        return savedQueries
+    }
+
+    func refreshCompletion() async throws {
+        guard let completion else { return }
+        let tables = try await database.catalogue()
+        completion.completer.catalogue = CompletionCatalogue(tables, profiles: directory.profiles,
+                                                             savedQueries: (try? savedStore().names()) ?? [])
+    }
+
+    /// Shows a collected result: through `\o`'s file when one is open, else on the screen (paged
+    /// when it is taller than the screen).
+    func show(_ result: QueryResult, format: OutputFormat? = nil) {
+        let format = format ?? self.format
+        if let output {
+            var fileStyle = style
+            fileStyle.colour = false
+            output.buffer.write(Self.rendering(result, format: format, style: fileStyle, width: nil))
+            output.buffer.flush()
+            return
+        }
         let terminal = TerminalInfo.current()
-        var text = format.render(result, style: style, width: terminal.columns)
+        let text = Self.rendering(result, format: format, style: style, width: interactive ? terminal.columns : nil)
+        out.flush()
+        if !interactive || !pager.page(text, terminal: terminal) { out.write(text) }
+        out.flush()
+    }
+
+    static func rendering(_ result: QueryResult, format: OutputFormat, style: RenderStyle, width: Int?) -> String {
+        var text = format.render(result, style: style, width: width)
         if !format.announcesTruncation, result.truncated {
             text += "(\(Footer.truncationNotice(rows: "\(result.rows.count)")))\n"
         }
+        return text
+    }
+
+    func report(_ error: Error, statement: String? = nil) {
+        failed = true
         out.flush()
-        if !pager.page(text, terminal: terminal) { out.write(text) }
+        errors.write(ErrorRenderer.render(error, statement: statement, colour: style.colour && interactive))
+        errors.flush()
+    }
+
+    func print(_ text: String) {
+        out.write(text + "\n")
         out.flush()
     }
 
-    private func print(_ text: String) {
-        out.write(text + "\n")
-        out.flush()
+    func warn(_ message: String) {
+        errors.write("zava: \(message)\n")
+        errors.flush()
+    }
+
+    func closeOutput() {
+        output?.close()
+        output = nil
     }
 
     static func textColumn(_ name: String) -> Column { Column(name: name, typeOID: 25, typeName: "text") }

@@ -63,7 +63,7 @@ struct DBCommand: AsyncParsableCommand {
                 let cluster = runtime.provisioner.cluster
                 switch cluster.status {
                 case .notInstalled: print("not installed (run `make bootstrap`)")
-                case .notInitialized: print("not created (run `zava db init`)")
+                case .notInitialized: print("not created in \(cluster.dataDirectory.path) (run `zava db init`)")
                 case .stopped: print("stopped (data in \(cluster.dataDirectory.path))")
                 case .running(let port): print("running (port \(port), data in \(cluster.dataDirectory.path))")
                 }

@@ -10,9 +10,12 @@ struct Runtime {
 
     /// `readingPreferences: false` for the commands that never use them (`zava db ...`): a
     /// mistake in the REPL's config file must not stop anyone from stopping the database.
+    /// The project's `.env` and `.zava` are found from the project's folder (the one holding
+    /// the binary's `sql/`), so zava works the same from any working directory.
     static func load(readingPreferences: Bool = true) throws -> Runtime {
-        Runtime(configuration: try Configuration.load(), preferences: readingPreferences ? try Preferences.load() : Preferences(),
-                files: try ProjectFiles.locate())
+        let files = try ProjectFiles.locate()
+        return Runtime(configuration: try Configuration.load(directory: files.root),
+                       preferences: readingPreferences ? try Preferences.load() : Preferences(), files: files)
     }
 
     /// Flags first, then `ZAVA_*` settings, then the config file.

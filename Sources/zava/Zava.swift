@@ -9,6 +9,19 @@ struct Zava: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zava",
         abstract: "Retail analytics over PostgreSQL with row-level security: a REPL, and an MCP endpoint.",
+        usage: """
+            zava [--as <profile>] [--format <format>] [-c <sql> | -f <file>]
+            zava --serve [--as <profile>] [--port <port>]
+            zava <subcommand>
+            """,
+        discussion: """
+            With no subcommand zava opens the REPL (`zava repl --help` lists every option):
+              --as <profile>          headoffice or a store: seattle, bellevue, ...
+              -c, --command <sql>     run statements and commands, then exit
+              -f, --file <file>       run a file's statements and commands, then exit
+              --format <format>       table, expanded, auto, csv, tsv, json, markdown
+              --serve                 also serve the MCP endpoint (port 8000, /mcp)
+            """,
         subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
@@ -18,8 +31,15 @@ struct ReplCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl", abstract: "Open the REPL (the default), or run SQL from -c or standard input.")
 
-    @Option(name: [.short, .customLong("command")], help: "Run one SQL statement (or several, separated by ';') and exit.")
+    @Option(name: [.short, .customLong("command")], help: "Run SQL statements (separated by ';') and commands, then exit.")
     var command: String?
+
+    @Option(name: [.short, .customLong("file")], help: ArgumentHelp("Run the statements and commands in a file, then exit.", valueName: "file"))
+    var file: String?
+
+    @Option(name: [.customShort("v"), .customLong("set")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Set a variable for :name and :'name' in the SQL, as \\set does.", valueName: "name=value"))
+    var variables: [String] = []
 
     @Option(name: .customLong("as"), help: "Identity: headoffice, a store profile (seattle, ...), a store name or rls_user_id.")
     var profile: String?
@@ -27,8 +47,11 @@ struct ReplCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, expanded, auto, csv, tsv, json, markdown.")
     var format: OutputFormat?
 
-    @Option(help: "Row cap for this run (default ZAVA_ROW_CAP).")
+    @Option(help: "Row cap for this run: at the REPL, results shown (default ZAVA_ROW_CAP); with -c, -f or standard input, and for \\copy, \\o and :export, none unless given. 0: no cap.")
     var maxRows: Int?
+
+    @Flag(help: "CSV with RFC 4180's CRLF line endings (the default is LF, as psql writes).")
+    var crlf = false
 
     @Flag(name: .customLong("continue-on-error"), help: "With -c or standard input: run the statements after one that failed (by default the run stops there, as psql -v ON_ERROR_STOP=1).")
     var continueOnError = false
@@ -40,16 +63,25 @@ struct ReplCommand: AsyncParsableCommand {
     var rls: RLSOverride
 
     func validate() throws {
-        if endpoint.serve, command != nil { throw ValidationError("--serve and --command cannot be combined") }
+        if endpoint.serve, command != nil || file != nil { throw ValidationError("--serve cannot be combined with --command or --file") }
+        if command != nil, file != nil { throw ValidationError("use one of --command and --file") }
+        if let maxRows, maxRows < 0 { throw ValidationError("--max-rows takes 0 (no cap) or a positive number") }
+        for variable in variables {
+            guard let equals = variable.firstIndex(of: "="), Variables.isValidName(String(variable[..<equals])) else {
+                throw ValidationError("--set takes name=value (a name of letters, digits and _), not \(variable)")
+            }
+        }
     }
 
     func run() async throws {
         if endpoint.serve { HTTPThreads.configure(endpoint.httpThreads) }
         try await reportingErrors {
             let runtime = try Runtime.load()
-            let database = try await runtime.openCheckedDatabase(rowCap: maxRows, override: rls)
+            let script = try readScript()
+            let rowCap = maxRows.map { $0 == 0 ? Int.max : $0 }
+            let database = try await runtime.openCheckedDatabase(rowCap: rowCap, override: rls)
             defer { Task { await database.close() } }
-            let interactive = command == nil && isatty(STDIN_FILENO) == 1
+            let interactive = script == nil && isatty(STDIN_FILENO) == 1
             let configuration = runtime.configuration
             let embedders = EmbedderCache { try EmbedderFactory.make(configuration) }
             let makeEmbedder: @Sendable () throws -> any Embedder = { try embedders.get() }
@@ -57,18 +89,40 @@ struct ReplCommand: AsyncParsableCommand {
             if endpoint.serve {
                 try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
                                     enforcingRLS: !rls.allowUnenforcedRLS, makeEmbedder: makeEmbedder)
-            } else if interactive {
-                let repl = try await REPL(database: database, configuration: configuration, preferences: runtime.preferences,
-                                          profile: runtime.profile(profile), format: format, makeEmbedder: makeEmbedder)
-                await repl.run()
             } else {
-                let script = command ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                let ok = try await Batch(database: database, profile: runtime.profile(profile), format: format,
-                                         continueOnError: continueOnError).run(script)
-                if !ok { throw ExitCodeError.failure }
+                let repl = try await REPL(database: database, configuration: configuration, preferences: runtime.preferences,
+                                          profile: runtime.profile(profile), format: format,
+                                          mode: interactive ? .interactive : .script(continueOnError: continueOnError),
+                                          streamRowCap: rowCap, crlf: crlf, makeEmbedder: makeEmbedder)
+                for variable in variables {
+                    let (name, value) = variable.split(separator: "=", maxSplits: 1).map(String.init).pair
+                    repl.setVariable(name, to: value)
+                }
+                if interactive {
+                    await repl.run()
+                } else {
+                    let text = script ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                    if await repl.run(script: text) == false { throw ExitCodeError.failure }
+                }
             }
+        }
+    }
+
+    /// The script of `-c` or `-f`; nil when neither was given.
+    private func readScript() throws -> String? {
+        if let command { return command }
+        guard let file else { return nil }
+        do {
+            return try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read \(file): \((error as NSError).localizedFailureReason ?? "no such file or not readable")")
         }
     }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+private extension Array where Element == String {
+    /// `name=value` split once: the name and the (possibly empty) value.
+    var pair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
+}

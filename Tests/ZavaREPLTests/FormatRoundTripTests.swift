@@ -21,8 +21,13 @@ import Testing
     /// The text each cell must read back as (nil for NULL).
     static func expected(_ value: PGValue) -> String? { value.isNull ? nil : value.displayText }
 
-    @Test func csvReadsBackExactlyWithNullDistinctFromEmpty() {
-        let parsed = RFC4180.parse(OutputFormat.csv.render(Self.result))
+    /// psql's LF line endings by default, RFC 4180's CRLF when asked: both read back exactly.
+    @Test(arguments: [false, true])
+    func csvReadsBackExactlyWithNullDistinctFromEmpty(crlf: Bool) {
+        let text = OutputFormat.csv.render(Self.result, style: RenderStyle(crlf: crlf))
+        #expect(text.hasPrefix("id,price,active,note,day,tags" + (crlf ? "\r\n" : "\n") + "1,"))
+        #expect(text.components(separatedBy: "\r\n").count - 1 == (crlf ? Self.rows.count + 1 : 0))
+        let parsed = RFC4180.parse(text)
         #expect(parsed.first?.map { $0 ?? "" } == Self.columns.map(\.name))
         #expect(parsed.count == Self.rows.count + 1)
         for (row, values) in zip(parsed.dropFirst(), Self.rows) {
@@ -86,7 +91,7 @@ import Testing
     }
 
     @Test func expandedShowsNullsAndEveryLineOfAMultiLineValue() {
-        let text = OutputFormat.expanded.render(Self.result)
+        let text = OutputFormat.expanded.render(Self.result, style: RenderStyle(null: "∅"))
         #expect(text.contains("-[ RECORD 2 ]"))
         #expect(text.contains("price  | ∅"))
         #expect(text.contains("note   | comma, \"quote\"\ttab\\back\n       | new line\r"))
@@ -127,6 +132,7 @@ enum RFC4180 {
             } else if char == "\"" { quoted = true; wasQuoted = true
             } else if char == "," { endField()
             } else if char == "\r", chars.first == "\n" { chars.removeFirst(); endField(); rows.append(row); row = []
+            } else if char == "\n" { endField(); rows.append(row); row = []
             } else { field.unicodeScalars.append(char) }
         }
         return rows

@@ -11,7 +11,7 @@ import Testing
                [.text("東京"), .numeric("7.25"), .text("a, \"quoted\"\nline")]])
 
     @Test func tableIsAlignedLikePsql() {
-        let text = OutputFormat.table.render(Self.result)
+        let text = OutputFormat.table.render(Self.result, style: RenderStyle(null: "∅"))
         // Like psql: centred headers (trailing spaces kept), numbers right-aligned, wide
         // characters counted as two columns, continuation lines for multi-line values.
         let expected = """
@@ -28,8 +28,9 @@ import Testing
 
     @Test func csvRoundTripsThroughAParser() {
         let csv = OutputFormat.csv.render(Self.result)
-        #expect(csv.hasPrefix("store,revenue,note\r\n"))
-        #expect(csv.contains("Seattle,1234.50,\r\n"))
+        #expect(csv.hasPrefix("store,revenue,note\n"))
+        #expect(csv.contains("Seattle,1234.50,\n"))
+        #expect(!csv.contains("\r"), "LF line endings, as psql writes CSV")
         #expect(csv.contains("\"a, \"\"quoted\"\"\nline\""))
         let parsed = RFC4180.parse(csv).map { $0.map { $0 ?? "" } }
         #expect(parsed.count == 3)
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func expandedShowsNullsAndMultilineValues() {
-        let text = OutputFormat.expanded.render(Self.result)
+        let text = OutputFormat.expanded.render(Self.result, style: RenderStyle(null: "∅"))
         #expect(text.contains("-[ RECORD 1 ]"))
         #expect(text.contains("note    | ∅"))
         #expect(text.contains("note    | a, \"quoted\"\n        | line"))

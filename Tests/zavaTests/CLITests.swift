@@ -60,7 +60,7 @@ extension ExecutableTests {
         #expect(initialised.stderr.contains("missing model file"))
         let query = try Subprocess.run(Self.binary.path, ["--as", "online", "--format", "csv", "-c", "select count(*) > 0 from retail.orders"],
                                        environment: environment)
-        #expect(query.stdout == "?column?\r\nt\r\n")
+        #expect(query.stdout == "?column?\nt\n")
         let search = try Subprocess.run(Self.binary.path, ["search", "hammer", "--as", "online"], environment: environment)
         #expect(search.status == 1)
         #expect(search.stderr.contains("missing model file"))
@@ -69,7 +69,7 @@ extension ExecutableTests {
     @Test func nonInteractiveOutputAndErrors() throws {
         try Self.provisioned()
         let csv = try Self.zava(["--as", "headoffice", "--format", "csv", "-c", "select store_id, store_name from retail.stores order by 1 limit 2"])
-        #expect(csv.stdout == "store_id,store_name\r\n1,Zava Retail Seattle\r\n2,Zava Retail Bellevue\r\n")
+        #expect(csv.stdout == "store_id,store_name\n1,Zava Retail Seattle\n2,Zava Retail Bellevue\n")
         // TSV streams the server's text with PostgreSQL's escapes; NULL is \N, the empty string empty.
         let tsv = try Self.zava(["--as", "headoffice", "--format", "tsv", "-c",
                                  "select 1 as a, NULL::text as b, E'x\\ty\\\\z' as c, '' as d"])
@@ -84,13 +84,13 @@ extension ExecutableTests {
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("unknown profile or store 'atlantis'"))
         let stdin = try Self.zava(["--as", "redmond", "--format", "csv"], input: "select 1 as a;\nselect 2 as b;\n")
-        #expect(stdin.stdout == "a\r\n1\r\nb\r\n2\r\n")
+        #expect(stdin.stdout == "a\n1\nb\n2\n")
         // A failing statement stops the run (psql -v ON_ERROR_STOP=1), unless told to go on.
         let script = "select 1 as a;\nselect 1/0;\nselect 2 as b;\n"
         let stopped = try Self.zava(["--as", "redmond", "--format", "csv"], input: script)
-        #expect(stopped.status == 1 && stopped.stdout == "a\r\n1\r\n" && stopped.stderr.contains("division by zero"), "\(stopped)")
+        #expect(stopped.status == 1 && stopped.stdout == "a\n1\n" && stopped.stderr.contains("division by zero"), "\(stopped)")
         let onward = try Self.zava(["--as", "redmond", "--format", "csv", "--continue-on-error"], input: script)
-        #expect(onward.status == 1 && onward.stdout == "a\r\n1\r\nb\r\n2\r\n", "\(onward)")
+        #expect(onward.status == 1 && onward.stdout == "a\n1\nb\n2\n", "\(onward)")
         let url = try Self.zava(["db", "url"])
         #expect(url.stdout.hasPrefix("postgresql://zava_analyst@/zava?host="))
         #expect(!url.stdout.contains("password"))

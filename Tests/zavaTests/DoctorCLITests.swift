@@ -65,7 +65,7 @@ extension ExecutableTests {
         #expect(overridden.status == 0, "\(overridden.stderr)")
         #expect(overridden.stderr.contains("WARNING: ROW-LEVEL SECURITY IS NOT ENFORCED ON THIS DATABASE"))
         // The doctor was right: Seattle sees every store.
-        #expect(overridden.stdout == "stores\r\n8\r\n")
+        #expect(overridden.stdout == "stores\n8\n")
     }
 
     /// `zava --serve` against a database that loses RLS while it serves: at SIGHUP (and on its

@@ -64,7 +64,7 @@ extension ExecutableTests {
         try CLITests.provisioned()
         let expected = try ["seattle", "redmond"].map { profile in
             try CLITests.zava(["--as", profile, "--format", "csv", "-c", "select count(*) from retail.orders"])
-                .stdout.split(separator: "\r\n").last ?? ""
+                .stdout.split(separator: "\n").last ?? ""
         }
         #expect(expected[0] != expected[1])
         let terminal = try Terminal()

@@ -42,6 +42,25 @@ static inline void zava_history_add_unique(const char *line) {
     free(lines);
     add_history(line);
 }
+// Keeps only the latest copy of each entry (a history file that several REPLs appended to).
+static inline void zava_history_compact(void) {
+    int count = history_length, kept = 0;
+    char **lines = (char **)malloc(sizeof(char *) * (count > 0 ? count : 1));
+    if (lines == NULL) return;
+    for (int i = count - 1; i >= 0; i--) {
+        HIST_ENTRY *entry = history_get(history_base + i);
+        if (!entry || !entry->line) continue;
+        int seen = 0;
+        for (int j = 0; j < kept && !seen; j++) seen = strcmp(lines[j], entry->line) == 0;
+        if (!seen) lines[kept++] = strdup(entry->line);
+    }
+    if (kept != count) {
+        clear_history();
+        for (int i = kept - 1; i >= 0; i--) add_history(lines[i]);
+    }
+    for (int i = 0; i < kept; i++) free(lines[i]);
+    free(lines);
+}
 static inline void zava_set_attempted_completion_over(int on) { rl_attempted_completion_over = on; }
 
 // The terminal's size (ioctl is variadic, which Swift cannot call); 0 when not a terminal.

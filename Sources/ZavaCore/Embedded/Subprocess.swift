@@ -65,6 +65,15 @@ public enum Subprocess {
         }
     }
 
+    /// Runs `executable` on this process's terminal (an editor): standard input, output and
+    /// error are the terminal's. Returns the exit status.
+    public static func runInTerminal(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        return try spawnAndWait(executable, arguments, environment: nil, actions: &actions)
+    }
+
     /// posix_spawn with a clean signal state, `whileRunning` (if any), then waitpid; the exit
     /// status, or 128 + the signal that ended the child.
     private static func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String]?,

@@ -69,6 +69,12 @@ public struct SchemaExplorer: Sendable {
         self.schema = schema
     }
 
+    /// Reads the catalogue with the search path analysts had before `retail` joined it, so
+    /// names print as they always have (`retail.orders`, `vector(384)`), whatever the role's path.
+    private func readCatalogue(_ sql: String, parameters: [String?] = []) async throws -> QueryResult {
+        try await session.run(sql, parameters: parameters, settings: ["search_path": "public"])
+    }
+
     /// Table names in the schema, in order.
     public func tableNames() async throws -> [String] {
         try await session.run("""
@@ -91,7 +97,7 @@ public struct SchemaExplorer: Sendable {
     public func describe(_ name: String) async throws -> TableSchema {
         let table = try await resolve(name)
         let qualified = "\(schema).\(table)"
-        let columns = try await session.run("""
+        let columns = try await readCatalogue("""
             SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
             FROM pg_catalog.pg_attribute a
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -100,7 +106,7 @@ public struct SchemaExplorer: Sendable {
             TableSchema.Column(name: row[0].displayText, type: row[1].displayText,
                                nullable: row[2] == .bool(true), defaultValue: row[3].isNull ? nil : row[3].displayText)
         }
-        let constraints = try await session.run("""
+        let constraints = try await readCatalogue("""
             SELECT c.contype::text,
                    ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(num, ord)
                          JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[],
@@ -113,11 +119,11 @@ public struct SchemaExplorer: Sendable {
         func names(_ value: PGValue) -> [String] {
             if case .array(let items) = value { items.map(\.displayText) } else { [] }
         }
-        let indexes = try await session.run("""
+        let indexes = try await readCatalogue("""
             SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
             FROM pg_catalog.pg_index i WHERE i.indrelid = $1::regclass ORDER BY 1
             """, parameters: [qualified]).rows.map { (name: $0[0].displayText, definition: $0[1].displayText) }
-        let rls = try await session.run("SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = $1::regclass",
+        let rls = try await readCatalogue("SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = $1::regclass",
                                         parameters: [qualified]).rows.first?.first == .bool(true)
         return TableSchema(
             schema: schema, name: table, columns: columns,
@@ -132,7 +138,7 @@ public struct SchemaExplorer: Sendable {
     /// Every table and view the caller may read, with its columns, outside the system
     /// schemas: what completion offers. One query, however large the schema.
     public func catalogue() async throws -> [CatalogueTable] {
-        let rows = try await session.run("""
+        let rows = try await readCatalogue("""
             SELECT n.nspname::text, c.relname::text,
                    ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)

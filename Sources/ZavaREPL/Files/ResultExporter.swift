@@ -24,31 +24,27 @@ struct ResultExporter {
         return format
     }
 
-    /// Writes `result` to `path` (`~` expanded, relative to the working directory).
-    static func export(_ result: QueryResult, to path: String, overwrite: Bool,
-                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Report {
+    /// Opens `path` for an export (the format checked first, so a wrong name fails before anything runs).
+    static func open(_ path: String, overwrite: Bool,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (OutputFile, OutputFormat) {
         let format = try format(for: path)
-        let resolved = expand(path, environment: environment)
-        let bytes = Array(format.render(result).utf8)
-        let fd = open(resolved, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL), 0o644)
-        guard fd >= 0 else {
-            let code = errno
-            if code == EEXIST {
-                throw ExportError(description: "\(path) already exists: :export! \(path) overwrites it")
-            }
-            throw ExportError(description: "cannot write \(resolved): \(String(cString: strerror(code)))")
-        }
-        let file = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
-            try file.write(contentsOf: bytes)
-        } catch {
-            throw ExportError(description: "cannot write \(resolved): \(error.localizedDescription)")
+            return (try OutputFile.open(path, overwrite: overwrite, force: ":export! \(path)", environment: environment), format)
+        } catch let error as OutputFile.OpenError {
+            throw ExportError(description: error.description)
         }
-        return Report(rows: result.rows.count, bytes: bytes.count, path: resolved)
+    }
+
+    /// Writes a collected `result` to `path`.
+    static func export(_ result: QueryResult, to path: String, overwrite: Bool, style: RenderStyle = .plain,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Report {
+        let (file, format) = try open(path, overwrite: overwrite, environment: environment)
+        defer { file.close() }
+        file.buffer.write(format.render(result, style: style))
+        return Report(rows: result.rows.count, bytes: file.size, path: file.path)
     }
 
     static func expand(_ path: String, environment: [String: String]) -> String {
-        guard path == "~" || path.hasPrefix("~/"), let home = environment["HOME"] else { return path }
-        return home + path.dropFirst()
+        OutputFile.expand(path, environment: environment)
     }
 }

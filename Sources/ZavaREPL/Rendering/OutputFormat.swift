@@ -1,3 +1,4 @@
+import Foundation
 import ZavaCore
 
 /// How a result is shown: the REPL's `:format`, `zava -c --format`.
@@ -20,7 +21,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
             } else {
                 TableRenderer(style: style).render(result)
             }
-        case .csv: CSVRenderer.header(result.columns) + result.rows.map(CSVRenderer.line).joined()
+        case .csv: CSVRenderer.render(result, crlf: style.crlf)
         case .tsv: TSVRenderer.render(result)
         case .json: JSONRenderer.render(result)
         case .markdown: MarkdownRenderer.render(result)
@@ -28,17 +29,25 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     }
 }
 
-/// Presentation choices that do not change the data: how NULL looks, colour.
+/// Presentation choices that do not change the data: how NULL looks, colour, CSV's line ends.
 public struct RenderStyle: Sendable {
     public var null: String
     public var colour: Bool
+    /// RFC 4180's CRLF line endings in CSV instead of psql's LF.
+    public var crlf: Bool
 
-    public init(null: String = "∅", colour: Bool = false) {
+    public init(null: String = RenderStyle.defaultNull(), colour: Bool = false, crlf: Bool = false) {
         self.null = null
         self.colour = colour
+        self.crlf = crlf
     }
 
     public static let plain = RenderStyle()
+
+    /// `∅` where the locale can show it, else psql's empty text (`\pset null` chooses another).
+    public static func defaultNull(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        TerminalInfo.isUTF8(environment) ? "∅" : ""
+    }
 
     func header(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func nullText(width: Int? = nil) -> String {
@@ -55,10 +64,11 @@ enum Footer {
     /// The notice for a collected result cut short after `rows` rows.
     static func truncationNotice(rows: String) -> String { "result truncated at \(rows) rows: \(truncationReason)" }
 
-    static func text(_ result: QueryResult) -> String {
-        let count = result.rows.count
+    static func text(_ result: QueryResult) -> String { text(rows: result.rows.count, truncated: result.truncated) }
+
+    static func text(rows count: Int, truncated: Bool) -> String {
         var text = "(\(count) row\(count == 1 ? "" : "s"))"
-        if result.truncated {
+        if truncated {
             text += "\n(\(Footer.truncationNotice(rows: "\(count)")))"
         }
         return text

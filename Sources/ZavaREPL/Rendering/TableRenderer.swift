@@ -25,25 +25,33 @@ struct TableRenderer {
         render(result, layout: Layout(result, style: style), into: &out)
     }
 
-    private func render(_ result: QueryResult, layout: Layout, into out: inout [UInt8]) {
+    /// One batch of a streamed result: aligned on its own, with the header only on the first
+    /// batch and no footer (the stream writes the total).
+    func renderBatch(_ result: QueryResult, header: Bool, into out: inout [UInt8]) {
+        render(result, layout: Layout(result, style: style), header: header, footer: false, into: &out)
+    }
+
+    private func render(_ result: QueryResult, layout: Layout, header: Bool = true, footer: Bool = true, into out: inout [UInt8]) {
         guard !result.columns.isEmpty else {
             out.append(contentsOf: (result.commandTag + "\n").utf8)
             return
         }
         let widths = layout.widths
         out.reserveCapacity(out.count + (result.rows.count + 3) * (widths.reduce(0, +) + 3 * widths.count))
-        for (index, column) in result.columns.enumerated() {
-            if index > 0 { out.append(124) }
-            out.append(32)
-            out.append(contentsOf: style.header(centred(column.name, width: widths[index])).utf8)
-            out.append(32)
+        if header {
+            for (index, column) in result.columns.enumerated() {
+                if index > 0 { out.append(124) }
+                out.append(32)
+                out.append(contentsOf: style.header(centred(column.name, width: widths[index])).utf8)
+                out.append(32)
+            }
+            out.append(10)
+            for (index, width) in widths.enumerated() {
+                if index > 0 { out.append(43) }
+                out.append(contentsOf: repeatElement(45, count: width + 2))
+            }
+            out.append(10)
         }
-        out.append(10)
-        for (index, width) in widths.enumerated() {
-            if index > 0 { out.append(43) }
-            out.append(contentsOf: repeatElement(45, count: width + 2))
-        }
-        out.append(10)
         let last = widths.count - 1
         let nullBytes = Array(style.nullText().utf8)
         for (rowIndex, row) in result.rows.enumerated() {
@@ -72,7 +80,7 @@ struct TableRenderer {
             while out.count > lineStart, out.last == 32 { out.removeLast() }
             out.append(10)
         }
-        out.append(contentsOf: (Footer.text(result) + "\n").utf8)
+        if footer { out.append(contentsOf: (Footer.text(result) + "\n").utf8) }
     }
 
     /// A row with a multi-line value: one output line per value line, as psql does.
@@ -164,10 +172,17 @@ struct ExpandedRenderer {
     func render(_ result: QueryResult) -> String {
         guard !result.columns.isEmpty else { return result.commandTag + "\n" }
         guard !result.rows.isEmpty else { return "(0 rows)\n" }
+        var out = renderRecords(result, firstNumber: 1)
+        if result.truncated { out += Footer.text(result) + "\n" }
+        return out
+    }
+
+    /// The records of `result`, numbered from `firstNumber` (a stream writes them in batches).
+    func renderRecords(_ result: QueryResult, firstNumber: Int) -> String {
         let nameWidth = result.columns.map { DisplayWidth.of($0.name) }.max() ?? 0
         var out = ""
         for (index, row) in result.rows.enumerated() {
-            out += "-[ RECORD \(index + 1) ]" + String(repeating: "-", count: max(0, nameWidth - 10)) + "\n"
+            out += "-[ RECORD \(index + firstNumber) ]" + String(repeating: "-", count: max(0, nameWidth - 10)) + "\n"
             for (column, value) in zip(result.columns, row) {
                 let text = value.isNull ? style.nullText() : value.displayText
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -177,7 +192,6 @@ struct ExpandedRenderer {
                 }
             }
         }
-        if result.truncated { out += Footer.text(result) + "\n" }
         return out
     }
 }

@@ -1,26 +1,27 @@
 import ZavaCore
 
-/// RFC 4180 CSV: a header row, then one line per row; NULL is an empty field, the empty
-/// string a quoted one, so the two stay distinct.
+/// CSV as psql and COPY write it: a header row, then one line per row, LF line endings
+/// (RFC 4180's CRLF when asked, `crlf`); NULL is an empty field, the empty string a quoted
+/// one, so the two stay distinct.
 public enum CSVRenderer {
-    public static func header(_ columns: [Column]) -> String {
+    public static func header(_ columns: [Column], crlf: Bool = false) -> String {
         var bytes: [UInt8] = []
         for (index, column) in columns.enumerated() {
             if index > 0 { bytes.append(44) }
             appendField(column.name, quoteEmpty: false, to: &bytes)
         }
-        bytes.append(contentsOf: [13, 10])
+        endLine(crlf, &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public static func line(_ row: [PGValue]) -> String {
-        var bytes: [UInt8] = []
-        append(row, to: &bytes)
+    public static func render(_ result: QueryResult, crlf: Bool = false) -> String {
+        var bytes = Array(header(result.columns, crlf: crlf).utf8)
+        for row in result.rows { append(row, crlf: crlf, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends one row's CSV bytes: the streaming path writes straight into the output buffer.
-    public static func append(_ row: [PGValue], to bytes: inout [UInt8]) {
+    /// Appends one row's CSV bytes.
+    public static func append(_ row: [PGValue], crlf: Bool = false, to bytes: inout [UInt8]) {
         for (index, value) in row.enumerated() {
             if index > 0 { bytes.append(44) }
             switch value {
@@ -31,17 +32,23 @@ public enum CSVRenderer {
             default: appendField(value.displayText, quoteEmpty: true, to: &bytes)
             }
         }
-        bytes.append(contentsOf: [13, 10])
+        endLine(crlf, &bytes)
     }
 
-    /// One streamed row in the server's text, straight from libpq's buffer (no decoding).
-    public static func append(_ row: RawRow, to bytes: inout [UInt8]) {
+    /// One streamed row in the server's text, straight from libpq's buffer (no decoding): the
+    /// streaming path writes straight into the output buffer.
+    public static func append(_ row: RawRow, crlf: Bool = false, to bytes: inout [UInt8]) {
         for index in 0..<row.count {
             if index > 0 { bytes.append(44) }
             if row.isNull(index) { continue }
             row.withBytes(index) { appendField($0, quoteEmpty: true, to: &bytes) }
         }
-        bytes.append(contentsOf: [13, 10])
+        endLine(crlf, &bytes)
+    }
+
+    private static func endLine(_ crlf: Bool, _ bytes: inout [UInt8]) {
+        if crlf { bytes.append(13) }
+        bytes.append(10)
     }
 
     static func appendField(_ text: String, quoteEmpty: Bool, to bytes: inout [UInt8]) {
@@ -68,7 +75,7 @@ public enum CSVRenderer {
     }
 }
 
-/// Tab-separated values with PostgreSQL's text-format escapes (`\t`, `\n`, `\r`, `\\`) and
+/// Tab-separated values in COPY's text format: its escapes (`\t`, `\n`, `\r`, `\\`, ...) and
 /// `\N` for NULL, so every value, NULL and the empty string included, reads back exactly.
 public enum TSVRenderer {
     public static func header(_ columns: [Column]) -> String {
@@ -112,6 +119,9 @@ public enum TSVRenderer {
             case 9: bytes.append(contentsOf: [92, 116])
             case 10: bytes.append(contentsOf: [92, 110])
             case 13: bytes.append(contentsOf: [92, 114])
+            case 8: bytes.append(contentsOf: [92, 98])
+            case 11: bytes.append(contentsOf: [92, 118])
+            case 12: bytes.append(contentsOf: [92, 102])
             case 92: bytes.append(contentsOf: [92, 92])
             default: bytes.append(byte)
             }
@@ -135,14 +145,19 @@ public enum JSONRenderer {
 public enum MarkdownRenderer {
     public static func render(_ result: QueryResult) -> String {
         guard !result.columns.isEmpty else { return result.commandTag + "\n" }
-        func cell(_ text: String) -> String {
-            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
-        }
-        var out = "| " + result.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
-        out += "|" + result.columns.map { $0.isNumeric ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
-        for row in result.rows {
-            out += "| " + row.map { $0.isNull ? "" : cell($0.displayText) }.joined(separator: " | ") + " |\n"
-        }
-        return out
+        return header(result.columns) + result.rows.map(line).joined()
+    }
+
+    static func header(_ columns: [Column]) -> String {
+        "| " + columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
+            + "|" + columns.map { $0.isNumeric ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
+    }
+
+    static func line(_ row: [PGValue]) -> String {
+        "| " + row.map { $0.isNull ? "" : cell($0.displayText) }.joined(separator: " | ") + " |\n"
+    }
+
+    private static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
     }
 }

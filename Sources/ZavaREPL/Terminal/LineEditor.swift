@@ -10,9 +10,11 @@ final class LineEditor {
     }
 
     private let historyFile: URL?
+    private let historySize: Int
 
     init(historyFile: URL?, historySize: Int = 2_000) {
         self.historyFile = historyFile
+        self.historySize = historySize
         // Before libedit initialises (using_history does): it reads these once.
         zava_use_environment_locale()
         zava_set_catch_signals(0)
@@ -23,6 +25,7 @@ final class LineEditor {
         if let historyFile {
             try? FileManager.default.createDirectory(at: historyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
             _ = read_history(historyFile.path)
+            zava_history_compact()
         }
     }
 
@@ -44,13 +47,20 @@ final class LineEditor {
     var interrupts: InterruptFlag { InterruptFlag() }
 
     /// Adds an entry (a whole multi-line statement is one), dropping any earlier copy of it
-    /// so the history holds each statement once, at its latest use.
+    /// so the history holds each statement once, at its latest use. The entry is appended to
+    /// the file rather than the file rewritten, so two REPLs open at once both keep theirs.
     func remember(_ entry: String) {
         let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return }
         if let last = zava_last_history_line(), String(cString: last) == trimmed { return }
         zava_history_add_unique(trimmed)
-        if let historyFile { _ = write_history(historyFile.path) }
+        guard let historyFile else { return }
+        if FileManager.default.fileExists(atPath: historyFile.path) {
+            _ = append_history(1, historyFile.path)
+            _ = history_truncate_file(historyFile.path, Int32(max(historySize, 1) * 2))
+        } else {
+            _ = write_history(historyFile.path)
+        }
     }
 }
 

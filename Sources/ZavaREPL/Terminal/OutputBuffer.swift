@@ -28,9 +28,19 @@ final class OutputBuffer: @unchecked Sendable {
 
     func flush() { lock.withLock { flushLocked() } }
 
+    /// Writes straight from the buffer (no copy: a streamed row can be a 100 MB value); a
+    /// closed pipe or full disk drops the output rather than ending zava.
     private func flushLocked() {
         guard !buffer.isEmpty else { return }
-        handle.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
+        let fd = handle.fileDescriptor
+        buffer.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(fd, base + offset, bytes.count - offset)
+                if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { break }
+            }
+        }
+        buffer.removeAll(keepingCapacity: buffer.count <= 1 << 20)
     }
 }

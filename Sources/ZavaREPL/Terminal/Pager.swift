@@ -2,7 +2,9 @@ import CEditLine
 import Foundation
 import ZavaCore
 
-/// Long results go through `$PAGER` (default `less -SRXF`), and only when they do not fit.
+/// Results taller than the screen go through `$PAGER` (default `less -SRXF`); shorter ones,
+/// even wide ones, are printed (the terminal wraps them, and a pager would only take the
+/// screen and the keys typed ahead).
 struct Pager {
     var command: String
     var enabled: Bool
@@ -12,14 +14,14 @@ struct Pager {
         command = environment["PAGER"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "less -SRXF"
     }
 
-    /// Whether `text` is taller than the screen (less a line for the prompt) or wider than it.
+    /// Whether `text` is taller than the screen (less a line for the prompt).
     static func needsPaging(_ text: String, terminal: TerminalInfo) -> Bool {
         var lines = 0
         for byte in text.utf8 where byte == 10 {
             lines += 1
             if lines >= terminal.rows { return true }
         }
-        return text.split(separator: "\n").contains { DisplayWidth.ofVisible($0) > terminal.columns }
+        return false
     }
 
     /// Shows `text` through the pager; false when it was not used (the caller prints instead).
