@@ -172,9 +172,10 @@ public final class REPL {
             return await handleMeta(line)
         }
         if interactive, Self.isExitWord(trimmed) {
-            // psql: `exit` or `quit` alone quits; inside a statement it is text, with advice.
+            // psql: `exit` or `quit` alone quits; inside a statement it is text, with advice
+            // unless it is inside quoted text or a comment.
             if splitter.isEmpty { return .quit }
-            if splitter.openState == "-" { print("Use \\q to quit.") }
+            if "-(".contains(splitter.openState) { print("Use \\q to quit.") }
         }
         let (statements, command) = splitter.append(line, commands: true)
         var flow = Flow.next

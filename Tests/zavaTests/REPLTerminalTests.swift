@@ -14,12 +14,12 @@ extension ExecutableTests {
     final class Terminal {
         let name = "zava-test-\(UUID().uuidString.prefix(8))"
 
-        init(_ arguments: [String] = [], binary: URL = REPLTerminalTests.release) throws {
+        init(_ arguments: [String] = [], binary: URL = REPLTerminalTests.release, environment extra: [String: String] = [:]) throws {
             try #require(FileManager.default.isExecutableFile(atPath: binary.path),
                          "\(binary.path) is missing: `make test` builds it (swift build -c release --product zava)")
             let keys = ["ZAVA_HOME", "ZAVA_PG_DIR", "ZAVA_ROOT", "ZAVA_MODEL_DIR", "ZAVA_HISTORY", "XDG_CONFIG_HOME", "NO_COLOR", "HOME", "PATH"]
-            let environment = keys.compactMap { key in CLITests.environment[key].map { "\(key)='\($0)'" } }
-                .joined(separator: " ")
+            let environment = (keys.compactMap { key in CLITests.environment[key].map { "\(key)='\($0)'" } }
+                + extra.map { "\($0.key)='\($0.value)'" }).joined(separator: " ")
             let command = ([binary.path] + arguments).joined(separator: " ")
             try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "50", "env \(environment) \(command)"])
         }
@@ -193,6 +193,17 @@ extension ExecutableTests {
         try await terminal.waitFor("from retail.orders where customer_id ")
         try terminal.type("> 0;")
         try await terminal.waitFor("(1 row)")
+        // A column after a table's alias, and a command on the line being typed.
+        try terminal.type("select o.order_date from retail.orders o where o.cust", enter: false)
+        try terminal.press("Tab")
+        try await terminal.waitFor("where o.customer_id ")
+        try terminal.type("> 0 limit 1;")
+        try await terminal.waitFor(" order_date")
+        try terminal.type("\\conn", enter: false)
+        try terminal.press("Tab")
+        try await terminal.waitFor("\\conninfo")
+        try terminal.press("Enter")
+        try await terminal.waitFor("You are connected to database")
         try terminal.type("select 'needle' as found;")
         try await terminal.waitFor(" needle")
         try terminal.type("select 'other' as found;")
@@ -237,6 +248,87 @@ extension ExecutableTests {
         try terminal.press("Enter")
         try await terminal.waitFor("seattle (Zava Retail Seattle)")
         try terminal.type("\\q")
+    }
+
+    /// psql's habits at the prompt, in the release binary: continuation prompts that show what
+    /// is open, `exit` inside a statement, `\\e`, `\\watch` ended by Ctrl-C, `\\x auto`, `quit`.
+    @Test func psqlHabitsAtThePrompt() async throws {
+        try CLITests.provisioned()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zava-edit-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let editor = folder.appendingPathComponent("editor.sh")
+        // The "editor" appends to what it was given, as a person would.
+        try Data("#!/bin/sh\nprintf ' * 6 as edited;\\n' >> \"$1\"\n".utf8).write(to: editor)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let terminal = try Terminal(["--as", "seattle"], environment: ["EDITOR": editor.path])
+        try await terminal.waitFor("zava seattle=> ")
+        try terminal.type("select 'it''s")
+        try await terminal.waitFor("zava seattle'> ")
+        try terminal.type("open' as quoted, (1 +")
+        try await terminal.waitFor("zava seattle(> ")
+        try terminal.type("2) as sum \\gx")
+        try await terminal.waitFor("quoted | it's")
+        // Inside a statement, exit is text (as in psql), with advice; \\r clears the statement.
+        try terminal.type("select 1 +")
+        try terminal.type("exit")
+        try await terminal.waitFor("Use \\q to quit.")
+        try terminal.type("\\r")
+        try await terminal.waitFor("Query buffer reset (cleared).")
+        // \e hands the statement typed so far to the editor; what comes back runs when it ends with ;.
+        try terminal.type("select 7")
+        try terminal.type("\\e")
+        try await terminal.waitFor(" edited\n--------\n     42")
+        try terminal.type("\\x auto")
+        try await terminal.waitFor("Expanded display is used automatically.")
+        try terminal.type("select now() as t, 'tick' as label \\watch 0.3")
+        try await terminal.waitFor("(every 0.3s)", count: 3)
+        try terminal.press("C-c")
+        try await Task.sleep(for: .milliseconds(500))
+        let ticks = try terminal.screen().components(separatedBy: "(every 0.3s)").count - 1
+        try await Task.sleep(for: .milliseconds(900))
+        #expect(try terminal.screen().components(separatedBy: "(every 0.3s)").count - 1 == ticks, "Ctrl-C ended \\watch")
+        try terminal.type("select 'after' as watch;")
+        try await terminal.waitFor(" after")
+        try terminal.type("quit")
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        func running() throws -> Bool { try Subprocess.run("/usr/bin/tmux", ["has-session", "-t", terminal.name]).status == 0 }
+        while clock.now < deadline, try running() {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try !running(), "quit on an empty line ends zava")
+    }
+
+    /// Two REPLs open at once: each one's statements are in the history file afterwards.
+    @Test func twoREPLsKeepEachOthersHistory() async throws {
+        try CLITests.provisioned()
+        let history = FileManager.default.temporaryDirectory.appendingPathComponent("zava-history-\(UUID().uuidString.prefix(8))").path
+        try Data().write(to: URL(fileURLWithPath: history)) // an existing, empty file
+        let first = try Terminal(["--as", "seattle"], environment: ["ZAVA_HISTORY": history])
+        let second = try Terminal(["--as", "bellevue"], environment: ["ZAVA_HISTORY": history])
+        try await first.waitFor("zava seattle=> ")
+        try await second.waitFor("zava bellevue=> ")
+        try first.type("select 'from the first' as a;")
+        try await first.waitFor("from the first")
+        try second.type("select 'from the second' as b;")
+        try await second.waitFor("from the second")
+        try first.type("select 'first again' as c;")
+        try await first.waitFor("first again")
+        try first.type("\\q")
+        try second.type("\\q")
+        try await Task.sleep(for: .milliseconds(500))
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        for statement in ["from the first", "from the second", "first again"] {
+            #expect(saved.contains(statement.replacingOccurrences(of: " ", with: "\\040")) || saved.contains(statement), "\(statement): \(saved)")
+        }
+        // A third REPL finds both sessions' statements with Up.
+        let third = try Terminal(["--as", "seattle"], environment: ["ZAVA_HISTORY": history])
+        try await third.waitFor("zava seattle=> ")
+        try third.press("Up")
+        try third.press("Up")
+        try await third.waitFor("from the second")
+        try third.press("C-c")
+        try third.type("\\q")
     }
 }
 }
