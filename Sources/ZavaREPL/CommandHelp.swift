@@ -52,9 +52,11 @@ struct CommandHelp {
         CommandHelp(names: [":chart"], usage: ":chart [<label column> <value column>]",
                     summary: "draw the last result: bars, or a sparkline over dates",
                     details: """
-                        Draws the last result in the terminal: horizontal bars for a text label and a number, or a
-                        sparkline with its min and max when the label is a date or time. With no columns named, the
-                        chart picks them when the result has one label and one numeric column.
+                        Draws the last result in the terminal: horizontal bars for a text label and a number (from a
+                        zero axis: negative values to its left), or a sparkline with its min and max when the label is
+                        a date or time. With no columns named, the chart picks them when the result has one label and
+                        one numeric column; with two labels and a number (month, store, revenue) it draws one
+                        sparkline, or group of bars, per value of the second label (at most 20).
                         Example: select store_name, sum(total) from ... group by 1;  then  :chart
                         """),
         CommandHelp(names: [":export", ":export!", "\\o"], usage: ":export <file> [query]  (:export! overwrites)",
