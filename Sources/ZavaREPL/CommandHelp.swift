@@ -45,9 +45,11 @@ struct CommandHelp {
                     summary: "find products by meaning (and words, with --hybrid); shows this store's stock",
                     details: """
                         Embeds the text and finds the closest product descriptions (pgvector HNSW), joined with this
-                        identity's inventory. --hybrid also ranks by words (full-text search); --text uses words only.
-                        --threshold is a minimum similarity in percent; --min-price/--max-price filter by price.
-                        Example: :search something to cut copper pipe --limit 5 --in-stock
+                        identity's inventory (head office: stock_all_stores, the sum over every store). --hybrid also
+                        ranks by words (full-text search); --text uses words only; both add a score column, the rank
+                        the rows are in. --threshold is a minimum similarity in percent; --min-price/--max-price filter
+                        by price; an unknown --category lists the categories. Quote text with spaces ('...' or "...").
+                        Example: :search something to cut copper pipe --limit 5 --in-stock --category "plumbing"
                         """),
         CommandHelp(names: [":chart"], usage: ":chart [<label column> <value column>]",
                     summary: "draw the last result: bars, or a sparkline over dates",
