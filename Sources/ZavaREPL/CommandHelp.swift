@@ -55,16 +55,20 @@ struct CommandHelp {
                     summary: "find products by meaning (and words, with --hybrid); shows this store's stock",
                     details: """
                         Embeds the text and finds the closest product descriptions (pgvector HNSW), joined with this
-                        identity's inventory. --hybrid also ranks by words (full-text search); --text uses words only.
-                        --threshold is a minimum similarity in percent; --min-price/--max-price filter by price.
-                        Example: :search something to cut copper pipe --limit 5 --in-stock
+                        identity's inventory (head office: stock_all_stores, the sum over every store). --hybrid also
+                        ranks by words (full-text search); --text uses words only; both add a score column, the rank
+                        the rows are in. --threshold is a minimum similarity in percent; --min-price/--max-price filter
+                        by price; an unknown --category lists the categories. Quote text with spaces ('...' or "...").
+                        Example: :search something to cut copper pipe --limit 5 --in-stock --category "plumbing"
                         """),
         CommandHelp(names: [":chart"], usage: ":chart [<label column> <value column>]",
                     summary: "draw the last result: bars, or a sparkline over dates",
                     details: """
-                        Draws the last result in the terminal: horizontal bars for a text label and a number, or a
-                        sparkline with its min and max when the label is a date or time. With no columns named, the
-                        chart picks them when the result has one label and one numeric column.
+                        Draws the last result in the terminal: horizontal bars for a text label and a number (from a
+                        zero axis: negative values to its left), or a sparkline with its min and max when the label is
+                        a date or time. With no columns named, the chart picks them when the result has one label and
+                        one numeric column; with two labels and a number (month, store, revenue) it draws one
+                        sparkline, or group of bars, per value of the second label (at most 20).
                         Example: select store_name, sum(total) from ... group by 1;  then  :chart
                         """),
         CommandHelp(names: [":export", ":export!"], usage: ":export <file> [query]  (:export! overwrites)",

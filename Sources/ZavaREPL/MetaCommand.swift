@@ -168,7 +168,7 @@ public enum MetaCommand: Equatable, Sendable {
         case ":quit", ":q", ":exit", "\\q", "\\quit": return .quit
         case ":server": return .server
         case ":search", ":s":
-            return .search(try parseSearch(Array(words.dropFirst())))
+            return .search(try parseSearch(Self.text(of: line, after: 1)))
         default:
             throw ParseError(description: "unknown command \(head); type :help for the list")
         }
@@ -228,7 +228,27 @@ public enum MetaCommand: Equatable, Sendable {
     }
 
     /// `:search cordless drill --limit 5 --in-stock`: words are the text, `--` words are options.
-    static func parseSearch(_ words: [String]) throws -> SearchRequest {
+    /// Quoted text ('power tools' or "power tools") is one word, so `--category "POWER TOOLS"`
+    /// works. A quote opens only at the start of a word: `kid's` and `1/2"` stay plain text.
+    static func parseSearch(_ line: String) throws -> SearchRequest {
+        var words: [String] = []
+        var word: String?
+        var quote: Character?
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { word?.append(character) }
+            } else if character == " " {
+                if let finished = word { words.append(finished) }
+                word = nil
+            } else if word == nil, character == "'" || character == "\"" {
+                quote = character
+                word = ""
+            } else {
+                word = (word ?? "") + String(character)
+            }
+        }
+        guard quote == nil else { throw ParseError(description: "unterminated quote in :search \(line)") }
+        if let word { words.append(word) }
         var text: [String] = []
         var request = SearchRequest(query: "")
         var index = 0

@@ -53,7 +53,7 @@ import ZavaTestSupport
         #expect(!similarities.isEmpty)
         #expect(similarities == similarities.sorted(by: >))
         #expect(similarities.allSatisfy { $0 >= 30 && $0 <= 100 })
-        #expect(result.columns.map(\.name) == ["product_id", "sku", "product_name", "category_name", "type_name", "base_price", "similarity", "stock"])
+        #expect(result.columns.map(\.name) == ["product_id", "sku", "product_name", "category_name", "type_name", "base_price", "similarity", "stock_all_stores"])
         await analyst.close()
     }
 
@@ -63,12 +63,14 @@ import ZavaTestSupport
         let seattle = try await analyst.identities().resolve("seattle")
         let storeID = try #require(seattle.storeID)
         let mine = try await Self.search(.vector, "cordless drill", identity: seattle, database: analyst, maxRows: 3)
+        #expect(mine.columns[7].name == "stock")
         for row in mine.rows {
             let expected = try await database.ownerScalar(
                 "SELECT stock_level FROM retail.inventory WHERE store_id = \(storeID) AND product_id = \(row[0].displayText)")
             #expect(row[7].displayText == expected)
         }
         let all = try await Self.search(.vector, "cordless drill", database: analyst, maxRows: 3)
+        #expect(all.columns[7].name == "stock_all_stores", "head office's stock is every store's, and says so")
         let total = try await database.ownerScalar(
             "SELECT sum(stock_level) FROM retail.inventory WHERE product_id = \(all.rows[0][0].displayText)")
         #expect(all.rows[0][7].displayText == total)
@@ -126,6 +128,45 @@ import ZavaTestSupport
                                                            category: "plumbing", inStockOnly: true))
         #expect(result.rows.count == 15)
         #expect(result.rows.allSatisfy { $0[3] == .text("PLUMBING") && ($0[7].displayText as String) != "0" })
+        await analyst.close()
+    }
+
+    @Test func textAndHybridResultsShowTheScoreTheyAreOrderedBy() async throws {
+        let database = try await TestEnvironment.shared.database("search")
+        let analyst = try database.analyst()
+        let seattle = try await analyst.identities().resolve("seattle")
+        for mode in [SearchRequest.Mode.hybrid, .text] {
+            let result = try await Self.search(mode, "cordless drill with battery", identity: seattle, database: analyst, maxRows: 20)
+            #expect(result.columns.map(\.name) == ["product_id", "sku", "product_name", "category_name", "type_name", "base_price",
+                                                   "similarity", "score", "stock"], "\(mode)")
+            let scores = result.rows.compactMap { Double($0[7].displayText) }
+            #expect(scores.count == result.rows.count && scores.count > 5, "\(mode): \(scores)")
+            #expect(scores == scores.sorted(by: >), "\(mode): rows in score order")
+            #expect(scores.allSatisfy { $0 > 0 })
+        }
+        // The fused score: a product first in both rankings has 1/61 + 0.5/61.
+        let hybrid = try await Self.search(.hybrid, "cordless drill with battery", identity: seattle, database: analyst)
+        #expect(hybrid.rows.compactMap { Double($0[7].displayText) }.allSatisfy { $0 <= 0.02459 })
+        await analyst.close()
+    }
+
+    @Test func anUnknownCategoryIsAnErrorListingTheCategories() async throws {
+        let database = try await TestEnvironment.shared.database("search")
+        let analyst = try database.analyst()
+        let search = ProductSearch(session: analyst.session(for: try await analyst.identities().resolve("tacoma")),
+                                   embedder: try await TestEnvironment.shared.embedder())
+        let owner = try database.owner()
+        let names = try await owner.session(for: .headOffice).run(
+            "SELECT category_name FROM retail.categories ORDER BY 1").rows.map(\.[0].displayText)
+        await owner.close()
+        #expect(names.count == 9)
+        let error = await #expect(throws: SearchError.self) {
+            try await search.search(SearchRequest(query: "cordless drill", category: "POWER TOOL"))
+        }
+        #expect(error?.description == "no category \"POWER TOOL\"; the categories are: " + names.joined(separator: ", "))
+        // Any case of a real name still matches.
+        let found = try await search.search(SearchRequest(query: "cordless drill", maxRows: 5, similarityThreshold: 0, category: "Power Tools"))
+        #expect(found.rows.count == 5 && found.rows.allSatisfy { $0[3] == .text("POWER TOOLS") })
         await analyst.close()
     }
 }

@@ -285,7 +285,8 @@ struct DirectToolCallEquivalenceTests {
 
 /// A search that never answers on its own.
 struct StuckSearch: ProductSearching {
-    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double) async throws -> QueryResult {
+    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double,
+                        category: String?) async throws -> QueryResult {
         try await Task.sleep(for: .seconds(60))
         throw CancellationError()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
+import ZavaTestSupport
 @testable import ZavaMCP
 
 /// The official Python MCP client against the real endpoint over real PostgreSQL.
@@ -39,7 +40,7 @@ struct InteropTests {
         #expect(tools.allSatisfy { !$0.description.isEmpty })
         #expect(tools.first { $0.name == "execute_sales_query" }?.required == ["postgresql_query"])
         #expect(tools.first { $0.name == "get_multiple_table_schemas" }?.params == ["table_names"])
-        #expect(tools.first { $0.name == "semantic_search_products" }?.params == ["max_rows", "query_description", "similarity_threshold"])
+        #expect(tools.first { $0.name == "semantic_search_products" }?.params == ["category", "max_rows", "query_description", "similarity_threshold"])
 
         for (session, identity) in zip(report.sessions, identities) {
             #expect(session.error == nil, "\(identity.0): \(session.error ?? "")")
@@ -174,10 +175,48 @@ struct InteropTests {
     }
 }
 
+extension InteropTests {
+    @Test("product search: an unknown category is a tool error listing the categories; head office's stock says it is every store's")
+    func searchCategoriesAndStock() async throws {
+        let database = try await MCPFixture.shared.analyst()
+        let embedder = try await TestEnvironment.shared.embedder()
+        let running = try await RunningServer.start(database, search: EmbeddingProductSearch { embedder })
+        let search = { (category: String) -> [String: Any] in
+            ["tool": "semantic_search_products", "args": ["query_description": "cordless drill", "max_rows": 5, "category": category]]
+        }
+        let report = try await PythonClient.run("sessions", url: running.url, ["cases": [
+            ["name": "headoffice", "headers": ["x-rls-user-id": SampleIdentity.headOffice],
+             "calls": [search("POWER TOOL"), search("power tools")]],
+            ["name": "seattle", "headers": ["x-rls-user-id": SampleIdentity.seattle], "calls": [search("Power Tools")]],
+        ]], as: SessionsReport.self)
+        try await running.stop()
+
+        let headOffice = try #require(report.sessions.first?.calls)
+        try #require(headOffice.count == 2)
+        #expect(headOffice[0].isError == true)
+        let unknown = try CompactResult.decode(headOffice[0].text)
+        #expect(unknown.err?.hasPrefix("no category \"POWER TOOL\"; the categories are: ") == true, "\(unknown)")
+        for category in ["ELECTRICAL", "GARDEN & OUTDOOR", "HAND TOOLS", "POWER TOOLS", "PLUMBING"] {
+            #expect(unknown.err?.contains(category) == true, "\(category) in \(unknown)")
+        }
+        let all = try CompactResult.decode(headOffice[1].text)
+        #expect(headOffice[1].isError == false)
+        #expect(all.c.last == "stock_all_stores" && all.n > 0)
+        #expect(all.r.allSatisfy { $0[3] == .string("POWER TOOLS") })
+
+        let seattle = try #require(report.sessions.last?.calls?.first)
+        let own = try CompactResult.decode(seattle.text)
+        #expect(seattle.isError == false)
+        #expect(own.c == ["product_id", "sku", "product_name", "category_name", "type_name", "base_price", "similarity", "stock"])
+        #expect(own.n > 0 && own.r.allSatisfy { $0[3] == .string("POWER TOOLS") })
+    }
+}
+
 /// A stand-in search engine for the seam (the real one lives elsewhere): it runs its SQL
 /// through the session it is given, as the contract requires.
 struct NameMatchSearch: ProductSearching {
-    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double) async throws -> QueryResult {
+    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double,
+                        category: String?) async throws -> QueryResult {
         try await session.run("""
             SELECT p.product_id, p.product_name, 99.5::float8 AS similarity, current_setting('zava.rls_user_id') AS rls_user_id
             FROM retail.products p CROSS JOIN generate_series(1, 3)

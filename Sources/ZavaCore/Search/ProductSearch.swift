@@ -64,8 +64,12 @@ public struct SearchError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Finds products by meaning (and, in hybrid mode, by words) through the caller's session:
-/// the stock column is the identity's own store's stock under RLS (every store's for head
-/// office), exactly as a raw query would see it.
+/// the stock column is the identity's own store's stock under RLS, exactly as a raw query would
+/// see it. Head office sees every store's, so there it is named `stock_all_stores`.
+///
+/// Columns: product_id, sku, product_name, category_name, type_name, base_price, similarity
+/// (percent, NULL in text mode), then in text and hybrid modes `score` (the ranking the rows are
+/// in: text rank, or the fused rank), then the stock column. Vector mode is in similarity order.
 public struct ProductSearch: Sendable {
     public let session: Session
     public let embedder: any Embedder
@@ -77,6 +81,7 @@ public struct ProductSearch: Sendable {
 
     public func search(_ request: SearchRequest) async throws -> QueryResult {
         let request = try request.validated()
+        if let category = request.category { try await checkCategory(category) }
         let vector = request.mode == .text ? nil : try await embedder.embed([request.query]).first
         let parameters: [String?] = [
             vector.map { "[" + $0.map { String($0) }.joined(separator: ",") + "]" },
@@ -85,7 +90,19 @@ public struct ProductSearch: Sendable {
         ]
         // Iterative index scans keep a filtered search returning a full page.
         let settings = ["hnsw.iterative_scan": "relaxed_order", "hnsw.ef_search": "100"]
-        return try await session.run(Self.sql(for: request), parameters: parameters, settings: settings)
+        let stock = session.identity?.isHeadOffice == true ? "stock_all_stores" : "stock"
+        return try await session.run(Self.sql(for: request, stockColumn: stock), parameters: parameters, settings: settings)
+    }
+
+    /// An unknown category would only filter every product out: say so, with the valid names
+    /// as this session sees them. Matched as the filter matches, by `upper()`.
+    private func checkCategory(_ category: String) async throws {
+        let rows = try await session.run(
+            "SELECT category_name, category_name = upper($1) FROM retail.categories ORDER BY category_name",
+            parameters: [category]).rows
+        guard !rows.contains(where: { $0[1] == .bool(true) }) else { return }
+        let names = rows.map { $0[0].displayText }
+        throw SearchError("no category \"\(category)\"; the categories are: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
     }
 
     /// Filters shared by every mode; `p` is retail.products. $5 category, $6/$7 price range.
@@ -106,11 +123,16 @@ public struct ProductSearch: Sendable {
     /// contain every word of a product text.
     private static let textQuery = "to_tsquery('english', replace(plainto_tsquery('english', $4)::text, ' & ', ' | '))"
 
-    private static let output = """
-        SELECT p.product_id, p.sku, p.product_name, c.category_name, t.type_name, p.base_price,
-               round(((1 - (e.description_embedding <=> $1::vector)) * 100)::numeric, 1) AS similarity,
-               (SELECT sum(i.stock_level) FROM retail.inventory i WHERE i.product_id = p.product_id)::int AS stock
+    /// The columns every mode returns; `score` is the ranking expression of text and hybrid modes.
+    private static func output(similarity: String, score: String?, stock: String) -> String {
         """
+        SELECT p.product_id, p.sku, p.product_name, c.category_name, t.type_name, p.base_price,
+               \(similarity) AS similarity,\(score.map { " \($0) AS score," } ?? "")
+               (SELECT sum(i.stock_level) FROM retail.inventory i WHERE i.product_id = p.product_id)::int AS \(stock)
+        """
+    }
+
+    private static let similarity = "round(((1 - (e.description_embedding <=> $1::vector)) * 100)::numeric, 1)"
 
     private static let joins = """
         JOIN retail.products p ON p.product_id = hits.product_id
@@ -119,7 +141,7 @@ public struct ProductSearch: Sendable {
         LEFT JOIN retail.product_description_embeddings e ON e.product_id = p.product_id
         """
 
-    static func sql(for request: SearchRequest) -> String {
+    static func sql(for request: SearchRequest, stockColumn: String) -> String {
         let filters = filters(request)
         let vectorHits = """
             SELECT e.product_id, e.description_embedding <=> $1::vector AS distance
@@ -136,7 +158,7 @@ public struct ProductSearch: Sendable {
         switch request.mode {
         case .vector:
             return """
-                \(output)
+                \(output(similarity: similarity, score: nil, stock: stockColumn))
                 FROM (\(vectorHits) LIMIT $3::int) hits
                 \(joins)
                 WHERE (1 - hits.distance) * 100 >= $2::float8
@@ -144,7 +166,7 @@ public struct ProductSearch: Sendable {
                 """
         case .text:
             return """
-                \(output.replacingOccurrences(of: "round(((1 - (e.description_embedding <=> $1::vector)) * 100)::numeric, 1)", with: "NULL::numeric"))
+                \(output(similarity: "NULL::numeric", score: "round(hits.score::numeric, 4)", stock: stockColumn))
                 FROM (\(textHits) LIMIT $3::int) hits
                 \(joins)
                 WHERE $1::text IS NULL AND $2::float8 IS NOT NULL
@@ -166,7 +188,7 @@ public struct ProductSearch: Sendable {
                     SELECT coalesce(v.product_id, t.product_id) AS product_id,
                            coalesce(1.0 / (60 + v.rank), 0) + 0.5 * coalesce(1.0 / (60 + t.rank), 0) AS score
                     FROM vector_hits v FULL JOIN text_hits t ON t.product_id = v.product_id)
-                \(output)
+                \(output(similarity: similarity, score: "round(hits.score, 5)", stock: stockColumn))
                 FROM hits
                 \(joins)
                 ORDER BY hits.score DESC, p.product_id

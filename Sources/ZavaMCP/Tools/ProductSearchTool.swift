@@ -2,7 +2,8 @@ import Foundation
 import MCP
 import ZavaCore
 
-/// `semantic_search_products(query_description, max_rows = 20, similarity_threshold = 30.0)`.
+/// `semantic_search_products(query_description, max_rows = 20, similarity_threshold = 30.0)`, the
+/// sample's parameters, plus an optional `category` (the REPL's `--category`).
 struct ProductSearchTool: AnalystTool {
     static let maximumRows = 100
 
@@ -13,8 +14,9 @@ struct ProductSearchTool: AnalystTool {
             Finds products whose descriptions mean something close to a plain-language description (e.g. \
             "cordless drill for masonry" or "waterproof outdoor paint"), using vector embeddings of the product \
             names and descriptions. Returns compact JSON {"c": [...], "r": [[...]], "n": N} with the product \
-            columns and a similarity column in percent (100 = identical meaning), best match first. Use the \
-            product_id values in execute_sales_query to get sales or stock for the products found.
+            columns and a similarity column in percent (100 = identical meaning), best match first, and the stock \
+            column: the caller's store's stock, or stock_all_stores (summed over every store) for head office. Use \
+            the product_id values in execute_sales_query to get sales or stock for the products found.
             """,
         inputSchema: InputSchema.object([
             "query_description": .object([
@@ -29,13 +31,17 @@ struct ProductSearchTool: AnalystTool {
                 "type": "number", "default": 30.0, "minimum": 0, "maximum": 100,
                 "description": "Least similarity in percent for a product to be returned (0-100, default 30).",
             ]),
+            "category": .object([
+                "type": "string",
+                "description": "Only products of this category, e.g. POWER TOOLS (any case); an unknown one is an error listing the categories.",
+            ]),
         ], required: ["query_description"]),
         annotations: .readOnly("Semantic product search"))
 
     func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
         do {
             let arguments = try ToolArguments(arguments, tool: name,
-                                              accepted: ["query_description", "max_rows", "similarity_threshold"])
+                                              accepted: ["query_description", "max_rows", "similarity_threshold", "category"])
             let query = try arguments.string("query_description").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !query.isEmpty else { throw ToolArgumentError("\(name): query_description is empty") }
             let maxRows = try arguments.int("max_rows", default: 20)
@@ -44,12 +50,13 @@ struct ProductSearchTool: AnalystTool {
             guard (0...100).contains(threshold) else {
                 throw ToolArgumentError("\(name): similarity_threshold must be between 0 and 100 (percent)")
             }
+            let category = try arguments.optionalString("category")
             guard let search = context.search else {
                 return failure("semantic search is not configured on this server (no product search engine is available)")
             }
             let result = try await search.searchProducts(session: context.session, query: query,
                                                          maxRows: min(maxRows, Self.maximumRows),
-                                                         similarityThreshold: threshold)
+                                                         similarityThreshold: threshold, category: category)
             return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
         } catch {
             return failure(for: error)

@@ -5,7 +5,9 @@ import ZavaCore
 /// `session`, so the caller's identity and limits apply.
 ///
 /// The result should hold the product columns plus a similarity column (percent, 0-100),
-/// best match first, only rows at or above `similarityThreshold`, at most `maxRows`.
+/// best match first, only rows at or above `similarityThreshold`, at most `maxRows`, only of
+/// `category` when one is given (an unknown one is an error naming the valid ones).
 public protocol ProductSearching: Sendable {
-    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double) async throws -> QueryResult
+    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double,
+                        category: String?) async throws -> QueryResult
 }

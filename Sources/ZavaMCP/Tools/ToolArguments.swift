@@ -31,6 +31,12 @@ struct ToolArguments: Sendable {
         }
     }
 
+    /// A string that may be left out (or null).
+    func optionalString(_ name: String) throws -> String? {
+        guard let value = values[name], value != .null else { return nil }
+        return try string(name)
+    }
+
     func strings(_ name: String) throws -> [String] {
         switch values[name] {
         case .array(let items)?:
