@@ -20,8 +20,15 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build
 
-release: bootstrap
+# The release binary is rebuilt only when a source changed: a no-op `make run` never waits
+# for SwiftPM (nor for another build holding .build's lock), and reaches the prompt in a second.
+RELEASE_INPUTS := Package.swift $(shell find Sources -type f 2>/dev/null)
+
+release: .build/release/zava
+
+.build/release/zava: $(RELEASE_INPUTS) | bootstrap
 	$(SWIFT) build -c release --product zava
+	@touch $@
 
 bench: release
 	$(SWIFT) build -c release --product zava-bench

@@ -73,7 +73,8 @@ for fmt in csv table; do
   zwm=$(median "${zw[@]}"); pwm=$(median "${pw[@]}"); zcm=$(median "${zc[@]}"); pcm=$(median "${pc[@]}")
   echo "$fmt: zava wall ${zwm} s, cpu ${zcm} s (max RSS ${rss} KB)   psql wall ${pwm} s, cpu ${pcm} s   wall ratio $(python3 -c "print(f'{$zwm/$pwm:.2f}')") (goal <= 1.5)"
 done
-[ "$(tr -d '\r' < "$OUT/z.csv" | md5sum)" = "$(md5sum < "$OUT/p.csv")" ] && echo "CSV output identical to psql's (apart from RFC 4180 line endings)"
+cmp -s "$OUT/z.csv" "$OUT/p.csv" && echo "CSV output identical to psql's" || echo "CSV output DIFFERS from psql's"
+bash bench/repl.sh
 
 echo "== embeddings and search =="
 ./.build/release/minilm-bench --only query 2>/dev/null | tail -3 || true
