@@ -62,7 +62,7 @@ import Testing
                    current_setting('search_path'), current_setting('work_mem'), current_setting('role'),
                    current_setting('session_authorization'), current_setting('transaction_read_only')
             """).rows[0]
-        #expect(leftovers == [.int(0), .text("\"$user\", public"), .text("16MB"), .text("none"), .text("zava_analyst"), .text("on")])
+        #expect(leftovers == [.int(0), .text("retail, public"), .text("16MB"), .text("none"), .text("zava_analyst"), .text("on")])
     }
 
     /// A lock held elsewhere makes the statement wait only until its timeout.
