@@ -81,7 +81,8 @@ public final class REPL {
         if let profile {
             identity = try directory.resolve(profile)
         }
-        databaseName = (try? await database.name()) ?? "zava"
+        // Only the prompt shows the name: a script saves the round trip.
+        databaseName = interactive ? (try? await database.name()) ?? "zava" : "zava"
         if interactive {
             // Completion without table names still completes keywords and commands.
             try? await refreshCompletion()

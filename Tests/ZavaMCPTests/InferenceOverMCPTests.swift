@@ -44,6 +44,24 @@ struct InferenceOverMCPTests {
         await database.close()
     }
 
+    /// The analyst's search path holds `retail`: an agent writing `stores` gets the table, as
+    /// at the prompt, and still only its own store's orders.
+    @Test("bare table names work over MCP, under the same RLS")
+    func bareTableNames() async throws {
+        let fixture = try await MCPFixture.shared.database()
+        let database = try fixture.analyst(poolSize: 2, statementTimeout: .seconds(20))
+        let running = try await RunningServer.start(database)
+        let report = try await PythonClient.run("raw", url: running.url, ["cases": [
+            Self.call("SELECT count(*) AS n FROM stores", as: SampleIdentity.seattle),
+            Self.call("SELECT count(DISTINCT store_id) AS n FROM orders", as: SampleIdentity.seattle),
+        ]], as: RawReport.self)
+        #expect(report.raw.count == 2)
+        #expect(report.raw.first?.body?.contains(#"\"r\":[[8]]"#) == true, "\(report.raw)")
+        #expect(report.raw.last?.body?.contains(#"\"r\":[[1]]"#) == true, "Seattle's orders only: \(report.raw)")
+        try await running.stop()
+        await database.close()
+    }
+
     @Test("/healthz answers 200 busy, not 503, while every pooled connection is in use")
     func aBusyPoolIsHealthy() async throws {
         let fixture = try await MCPFixture.shared.database()

@@ -37,22 +37,3 @@ enum DisplayWidth {
         return rightAligned ? padding + text : text + padding
     }
 }
-
-extension DisplayWidth {
-    /// Width of text that may carry colour escapes (`ESC [ ... m`), which take no columns.
-    static func ofVisible(_ text: Substring) -> Int {
-        guard text.utf8.contains(0x1B) else { return of(String(text)) }
-        var visible = ""
-        var inEscape = false
-        for character in text {
-            if inEscape {
-                if character.isLetter { inEscape = false }
-            } else if character == "\u{1B}" {
-                inEscape = true
-            } else {
-                visible.append(character)
-            }
-        }
-        return of(visible)
-    }
-}
