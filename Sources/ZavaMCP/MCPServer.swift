@@ -85,6 +85,11 @@ public final class MCPServer: Service, Sendable {
     public func listeningPort() async throws -> Int { try await listening.wait() }
 
     /// The endpoint's URL, once the server listens.
+    /// Throws when the configured address is taken, before anything starts (see `PortCheck`).
+    public func requireFreeAddress() throws {
+        try PortCheck.requireFree(host: configuration.host, port: configuration.port)
+    }
+
     public func endpointURL() async throws -> String { configuration.endpointURL(port: try await listeningPort()) }
 
     /// Point-in-time figures for status displays.

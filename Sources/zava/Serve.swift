@@ -20,6 +20,12 @@ enum Serve {
             ?? (interactive ? .warning : .info)
         let server = try await MCPServer(database: database, configuration: options.configuration(runtime.configuration),
                                          search: EmbeddingProductSearch(embedder: makeEmbedder), logger: logger)
+        func cannotListen(_ error: Error) -> ServeError {
+            ServeError(message: "cannot listen on \(server.configuration.host):\(server.configuration.port): \(error)"
+                       + " (is another server using the port? --port 0 picks a free one)")
+        }
+        // Before the service group exists: see PortCheck.
+        do { try server.requireFreeAddress() } catch { throw cannotListen(error) }
         // The REPL reads Ctrl-C itself; headless, SIGINT is a graceful stop like SIGTERM.
         let group = ServiceGroup(configuration: .init(services: [server],
                                                       gracefulShutdownSignals: interactive ? [.sigterm] : [.sigterm, .sigint],
@@ -37,11 +43,8 @@ enum Serve {
             Console.info("MCP endpoint: \(url) (\(options.stateless ? "stateless" : "stateful"); health at /healthz, metrics at /metrics)")
         } catch {
             // Not waiting for the service group to wind down: its cancellation of a server that
-            // never listened can deadlock (ServiceLifecycle's merged shutdown signals against the
-            // task's cancellation lock), and the process is exiting with this error anyway.
-            let configuration = server.configuration
-            throw ServeError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)"
-                             + " (is another server using the port? --port 0 picks a free one)")
+            // never listened can deadlock (see PortCheck), and the process is exiting anyway.
+            throw cannotListen(error)
         }
         for note in server.startupNotes { Console.info(note) }
         guard interactive else {
