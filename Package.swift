@@ -36,10 +36,12 @@ let package = Package(
             dependencies: ["CBLAS"],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
+        // The libpq driver: connections, pipelines, the pool, values. The only module that sees libpq.
+        .target(name: "ZavaPostgres", dependencies: ["CLibPQ"]),
         .target(
             name: "ZavaCore",
             dependencies: [
-                "CLibPQ",
+                "ZavaPostgres",
                 "CPgQuery",
                 "CSpawn",
                 "MiniLM",
@@ -48,12 +50,13 @@ let package = Package(
         ),
         .target(
             name: "ZavaREPL",
-            dependencies: ["ZavaCore", "CEditLine"]
+            dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine"]
         ),
         .target(
             name: "ZavaMCP",
             dependencies: [
                 "ZavaCore",
+                "ZavaPostgres",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,25 +69,25 @@ let package = Package(
         .executableTarget(
             name: "zava",
             dependencies: [
-                "ZavaCore", "ZavaREPL", "ZavaMCP",
+                "ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaREPL", "CLibPQ"], path: "bench/zava"),
+        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "CLibPQ"], path: "bench/zava"),
         .executableTarget(name: "minilm-bench", dependencies: ["MiniLM"], path: "bench/minilm",
                           swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "ZavaTestSupport", dependencies: ["ZavaCore", "MiniLM"], path: "Tests/ZavaTestSupport"),
-        .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaTestSupport", "MiniLM"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
+        .target(name: "ZavaTestSupport", dependencies: ["ZavaCore", "ZavaPostgres", "MiniLM"], path: "Tests/ZavaTestSupport"),
+        .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaTestSupport", "MiniLM"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaPostgres", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaMCPTests",
-                    dependencies: ["ZavaMCP", "ZavaCore", "ZavaTestSupport",
+                    dependencies: ["ZavaMCP", "ZavaCore", "ZavaPostgres", "ZavaTestSupport",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
-        .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ZavaPostgres
 
 /// The data layer every front end shares: one pool of analyst connections and the identities.
 public final class Database: Sendable {

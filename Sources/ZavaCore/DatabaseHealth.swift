@@ -1,3 +1,5 @@
+import ZavaPostgres
+
 /// What a health check found: the server answers (with every pooled connection busy, or
 /// not), or it does not.
 public enum DatabaseHealth: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Synchronization
+import ZavaPostgres
 
 /// Whether store identities may be served: closed while the database's security checks fail
 /// (a table that lost RLS, a revoked function granted back), so a change an operator makes

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaPostgres
 
 /// Per-request limits: how many rows come back, how many bytes of values a collected result
 /// may hold, and how long the server may work.

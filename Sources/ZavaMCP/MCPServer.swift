@@ -5,6 +5,7 @@ import MCP
 import NIOCore
 import ServiceLifecycle
 import ZavaCore
+import ZavaPostgres
 
 /// `zava --serve`: the MCP Streamable HTTP endpoint over the shared `Database`, hosted in
 /// Hummingbird. It is a `Service`: run it in a `ServiceGroup`, and a graceful shutdown (SIGINT,

@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// The `:` and backslash commands.
 extension REPL {

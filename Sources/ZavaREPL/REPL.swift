@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// zava's prompt: SQL, zava's `:` commands and psql's backslash commands, one identity at a
 /// time. The same engine runs a script (`zava -c`, `-f`, standard input, `\i`): a script is

@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// `:describe` output in psql's `\d` shape.
 enum SchemaRenderer {

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 import ZavaCore
+import ZavaPostgres
 import ZavaMCP
 import ZavaREPL
 

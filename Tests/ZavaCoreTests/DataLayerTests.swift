@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaTestSupport
 
 @Suite struct DataLayerTests {

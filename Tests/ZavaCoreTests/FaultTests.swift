@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaTestSupport
 
 /// Faults in the data layer: an operator killing a backend mid-query, a full pool queue,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaTestSupport
 
 /// The attack catalogue (`SQLAttack.all`) through the data layer, as the REPL and `zava -c`

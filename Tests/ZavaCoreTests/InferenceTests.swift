@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaTestSupport
 
 /// Inference: what a store identity could learn about other stores' rows without ever seeing

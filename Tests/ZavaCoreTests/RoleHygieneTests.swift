@@ -1,5 +1,6 @@
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaTestSupport
 
 /// The analyst role cannot get around RLS or change anything, even outside zava's protocol.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZavaTestSupport
 @testable import ZavaCore
+@testable import ZavaPostgres
 
 @Suite struct SearchTests {
     struct Need: Decodable {

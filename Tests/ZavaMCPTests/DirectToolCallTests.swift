@@ -2,6 +2,7 @@ import Foundation
 import MCP
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaMCP
 
 @Suite("Direct tools/call: parsing")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
+import ZavaPostgres
 import ZavaTestSupport
 @testable import ZavaMCP
 

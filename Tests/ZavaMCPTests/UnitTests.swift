@@ -3,6 +3,7 @@ import Synchronization
 import MCP
 import Testing
 import ZavaCore
+import ZavaPostgres
 @testable import ZavaMCP
 
 @Suite("MCP building blocks")

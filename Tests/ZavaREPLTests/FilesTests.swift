@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaREPL
 
 /// `:export`, saved queries and the config file: what they write, and how they refuse.

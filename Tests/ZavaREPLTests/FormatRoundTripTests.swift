@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaREPL
 
 /// Every text format read back gives the typed result it was made from.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
+@testable import ZavaPostgres
 @testable import ZavaREPL
 
 @Suite struct RenderingTests {

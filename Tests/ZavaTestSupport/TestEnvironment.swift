@@ -1,6 +1,7 @@
 import Foundation
 import MiniLM
 @testable import ZavaCore
+@testable import ZavaPostgres
 
 /// A private test cluster (under `ZAVA_TEST_HOME`, default `.zava/test`), provisioned once per
 /// test process, with a seeded template database; every suite clones its own database from it.

@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// What the data layer costs beyond libpq: the same point query, as the Seattle identity, run
 /// `calls` times in a row through `Session.run` (on a `BlockingExecutor` thread that may block

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaPostgres
 
 /// One line of the doctor's checklist.
 public struct DoctorCheck: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaPostgres
 
 /// Applies the plain SQL files of `sql/` in name order, each in its own transaction, and
 /// records them in `zava_meta.schema_migrations`. The files are idempotent, so a file whose

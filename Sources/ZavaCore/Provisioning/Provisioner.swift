@@ -1,4 +1,5 @@
 import Foundation
+import ZavaPostgres
 
 /// Brings the configured database to a usable state: for the embedded cluster, install check,
 /// initdb, start, roles, database, migrations and the first seed; for an external database,

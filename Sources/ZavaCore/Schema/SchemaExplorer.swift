@@ -1,3 +1,5 @@
+import ZavaPostgres
+
 /// A table as an analyst needs to know it.
 public struct TableSchema: Sendable, Equatable {
     public struct Column: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaPostgres
 
 /// What `zava embed` did.
 public struct EmbeddingReport: Sendable {

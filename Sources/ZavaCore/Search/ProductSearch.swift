@@ -1,4 +1,5 @@
 import Foundation
+import ZavaPostgres
 
 /// A product search as people and agents ask for it.
 public struct SearchRequest: Sendable, Equatable {

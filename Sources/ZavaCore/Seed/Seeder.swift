@@ -1,4 +1,5 @@
 import Foundation
+import ZavaPostgres
 
 /// Where a seed run is: which table, how far.
 public struct SeedProgress: Sendable {

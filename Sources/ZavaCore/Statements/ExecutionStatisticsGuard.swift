@@ -1,3 +1,5 @@
+import ZavaPostgres
+
 /// The second line of defence behind `StatementPolicy`'s EXPLAIN ANALYZE check, independent
 /// of any parsing: for identities other than head office, a plan (the one `QUERY PLAN`
 /// column EXPLAIN returns) that carries execution statistics is stopped before its first row

@@ -1,3 +1,5 @@
+import ZavaPostgres
+
 /// What zava refuses to send, checked before a statement reaches the server. The one place
 /// these rules live: the REPL, `zava -c` and every MCP tool reach the database only through
 /// `Session`, which applies them.

@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// What the HTTP layer needs from a JSON-RPC message without decoding it fully: the method,
 /// the id (to route, log and cancel) and, for `tools/call`, the tool's name.

@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// A request turned away before it reached MCP: an HTTP status, and a JSON-RPC error body whose
 /// message says what to do about it (the Python and TypeScript clients surface that message).

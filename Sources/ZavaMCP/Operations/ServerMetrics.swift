@@ -1,6 +1,7 @@
 import Prometheus
 import Synchronization
 import ZavaCore
+import ZavaPostgres
 
 /// The endpoint's Prometheus metrics. Each server owns its registry (no process-wide metrics
 /// system), so several servers in one process - tests - do not mix their counts.

@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// The sample's compact result shape, `{"c":[columns],"r":[[values]],"n":rows}`, plus
 /// `"truncated":true` when the row cap cut the result. Values use ZavaCore's JSON fragments

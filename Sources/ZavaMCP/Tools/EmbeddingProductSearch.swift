@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// `semantic_search_products` on ZavaCore's `ProductSearch` with the process's embedder.
 public struct EmbeddingProductSearch: ProductSearching {

@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// The seam to the semantic product search (written elsewhere in ZavaCore): the MCP tool only
 /// validates arguments and renders the result. The implementation must run its SQL through

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MCP
 import ZavaCore
+import ZavaPostgres
 
 /// Runs one `tools/call`: finds the identity the HTTP layer decided, gives the tool a session
 /// for it, bounds the call in time, lets a vanished client cancel it, and counts and logs it

@@ -1,5 +1,6 @@
 import MCP
 import ZavaCore
+import ZavaPostgres
 
 /// `whoami()`: which identity this connection runs as, so a user can check before trusting
 /// an answer ("is this all stores or just mine?").

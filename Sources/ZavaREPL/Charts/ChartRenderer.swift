@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// `:chart`: a result drawn in the terminal. Horizontal bars for a text label and a number
 /// (from a zero axis, so negative values point left); for a date or time label, a sparkline

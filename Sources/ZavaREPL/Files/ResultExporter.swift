@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// `:export`: a result written to a file in the format its extension names. Never
 /// overwrites unless asked; failures say which file and why.

@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// Errors the way psql shows them: the server's message, `LINE n:` with the statement's
 /// line, and a caret under the reported position.

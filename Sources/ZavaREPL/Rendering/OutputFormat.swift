@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaPostgres
 
 /// How a result is shown: the REPL's `:format`, `zava -c --format`.
 public enum OutputFormat: String, CaseIterable, Sendable {

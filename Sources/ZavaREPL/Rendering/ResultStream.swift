@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// Writes a streamed result in one format as its rows arrive, so an export of any size
 /// holds at most one batch in memory. CSV and TSV copy the server's text straight through;

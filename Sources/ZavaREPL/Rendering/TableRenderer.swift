@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// psql's aligned format: centred headers, numbers right-aligned, `|` separators, row count.
 /// Written straight into bytes: a 100,000-row result makes no per-cell strings.

@@ -1,4 +1,5 @@
 import ZavaCore
+import ZavaPostgres
 
 /// CSV as psql and COPY write it: a header row, then one line per row, LF line endings
 /// (RFC 4180's CRLF when asked, `crlf`); NULL is an empty field, the empty string a quoted

@@ -11,8 +11,12 @@ public struct Column: Sendable, Hashable {
     }
 
     /// Whether the column holds numbers (renderers right-align them).
+    /// Whether the column's values decode as numbers (`PGValue.isNumeric`): one rule, the decoder's.
     public var isNumeric: Bool {
-        ["smallint", "integer", "bigint", "oid", "real", "double precision", "numeric", "money"].contains(typeName)
+        switch PGValueDecoder.kind(for: typeName) {
+        case .int, .double, .numeric: true
+        default: false
+        }
     }
 }
 

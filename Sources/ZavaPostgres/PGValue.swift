@@ -50,7 +50,7 @@ public enum PGValue: Sendable, Hashable {
         }
     }
 
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
@@ -60,19 +60,21 @@ public enum PGValue: Sendable, Hashable {
 
 /// Decodes the text format by type, so every front end sees the same typed value. The type's
 /// kind is worked out once per column, not once per cell.
-enum PGValueDecoder {
-    indirect enum Kind: Sendable {
+package enum PGValueDecoder {
+    package indirect enum Kind: Sendable {
         case bool, int, double, numeric, date, timestamp, uuid, json, vector, text
         case array(Kind)
     }
 
-    static func kind(for typeName: String) -> Kind {
+    package static func kind(for typeName: String) -> Kind {
         if typeName.hasSuffix("[]") { return .array(kind(for: String(typeName.dropLast(2)))) }
         switch typeName {
         case "boolean": return .bool
         case "smallint", "integer", "bigint", "oid": return .int
         case "real", "double precision": return .double
-        case "numeric", "money": return .numeric
+        // money is text: its server text carries a currency symbol and separators ("$1,000.00"),
+        // which are not a number in JSON or CSV.
+        case "numeric": return .numeric
         case "date": return .date
         case "timestamp without time zone", "timestamp with time zone", "time without time zone",
              "time with time zone", "interval":
@@ -84,9 +86,9 @@ enum PGValueDecoder {
         }
     }
 
-    static func decode(_ text: String, typeName: String) -> PGValue { decode(text, kind: kind(for: typeName)) }
+    package static func decode(_ text: String, typeName: String) -> PGValue { decode(text, kind: kind(for: typeName)) }
 
-    static func decode(_ text: String, kind: Kind) -> PGValue {
+    package static func decode(_ text: String, kind: Kind) -> PGValue {
         switch kind {
         case .bool: return .bool(text == "t")
         case .int: return Int64(text).map(PGValue.int) ?? .numeric(text)
@@ -106,8 +108,8 @@ enum PGValueDecoder {
 
 /// Parses a one-dimensional PostgreSQL array literal (`{a,"b c",NULL}`); nested arrays are
 /// returned as their text so nothing is lost.
-enum PGArrayParser {
-    static func parse(_ literal: String) -> [String?] {
+package enum PGArrayParser {
+    package static func parse(_ literal: String) -> [String?] {
         var chars = Substring(literal)
         if let equals = chars.firstIndex(of: "="), chars.first == "[" { chars = chars[chars.index(after: equals)...] }
         guard chars.first == "{", chars.last == "}" else { return [literal] }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Who a request is charged to (`ConnectionPool`'s fairness).
-enum QuotaKey: Hashable, Sendable {
+package enum QuotaKey: Hashable, Sendable {
     case identity(UUID)
     /// Catalogue reads without an identity.
     case anonymous

@@ -49,7 +49,7 @@ public actor ConnectionPool {
     }
 
     /// Lends a connection to `body`, charged to `keys`, and takes it back, healthy or not.
-    func withConnection<T: Sendable>(charging keys: [QuotaKey] = [], _ body: (Connection) async throws -> T) async throws -> T {
+    package func withConnection<T: Sendable>(charging keys: [QuotaKey] = [], _ body: (Connection) async throws -> T) async throws -> T {
         let connection = try await acquire(keys)
         do {
             let value = try await body(connection)
@@ -74,7 +74,7 @@ public actor ConnectionPool {
 
     /// Drops every idle connection: after one turned out broken (a server restart, a
     /// terminated backend) the others are most likely broken too.
-    func discardIdle() {
+    package func discardIdle() {
         open -= idle.count
         idle.removeAll()
     }

@@ -1,6 +1,6 @@
 extension Duration {
     /// Whole milliseconds, rounded down (what `statement_timeout` and `poll` take).
-    var wholeMilliseconds: Int {
+    package var wholeMilliseconds: Int {
         let parts = components
         return Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000)
     }

@@ -2,17 +2,17 @@ import Synchronization
 
 /// One connection of its own for health checks, outside the pool: whether the server answers
 /// must not depend on whether a pooled connection is free.
-actor HealthProbe {
+package actor HealthProbe {
     private let conninfo: String
     private var connection: Connection?
     private var isClosed = false
 
-    init(conninfo: String) { self.conninfo = conninfo }
+    package init(conninfo: String) { self.conninfo = conninfo }
 
     /// nil when the server answered `SELECT 1` within `limit`, else why not. A probe that took
     /// too long is not waited for: it is left to finish or fail with its connection, and the
     /// next probe connects afresh.
-    func problem(within limit: Duration) async -> String? {
+    package func problem(within limit: Duration) async -> String? {
         guard !isClosed else { return "the data layer is closed" }
         let current = connection
         connection = nil
@@ -49,7 +49,7 @@ actor HealthProbe {
         }
     }
 
-    func close() {
+    package func close() {
         isClosed = true
         connection = nil
     }
@@ -59,9 +59,9 @@ actor HealthProbe {
 private final class FirstAnswer<Value: Sendable>: Sendable {
     private let continuation = Mutex<CheckedContinuation<Value, Never>?>(nil)
 
-    func wait(_ waiting: CheckedContinuation<Value, Never>) { continuation.withLock { $0 = waiting } }
+    package func wait(_ waiting: CheckedContinuation<Value, Never>) { continuation.withLock { $0 = waiting } }
 
-    func give(_ value: Value) {
+    package func give(_ value: Value) {
         continuation.withLock { $0.take() }?.resume(returning: value)
     }
 }

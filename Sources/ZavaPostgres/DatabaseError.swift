@@ -24,7 +24,7 @@ public struct DatabaseError: Error, Sendable, Equatable, CustomStringConvertible
         self.context = context
     }
 
-    init?(result: OpaquePointer?) {
+    package init?(result: OpaquePointer?) {
         guard let result, PQresultStatus(result) == PGRES_FATAL_ERROR || PQresultStatus(result) == PGRES_NONFATAL_ERROR
         else { return nil }
         func field(_ code: Character) -> String? {
@@ -87,7 +87,7 @@ public struct ConnectionError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension String {
-    func trimmingTrailingNewlines() -> String {
+    package func trimmingTrailingNewlines() -> String {
         var text = self
         while text.last == "\n" || text.last == "\r" { text.removeLast() }
         return text

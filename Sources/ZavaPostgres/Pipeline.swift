@@ -8,21 +8,31 @@ import Glibc
 /// message: the user's text can never smuggle a second statement in. When anything in the
 /// pipeline fails, the server skips the rest of it up to the sync, clean-up included; the
 /// clean-up is then sent again on its own (a second round trip, on the error path only).
-struct PipelinedStatement: Sendable {
-    var setup: [String]
-    var statement: String
-    var parameters: [String?]
-    var cleanup: [String]
+package struct PipelinedStatement: Sendable {
+    package var setup: [String]
+    package var statement: String
+    package var parameters: [String?]
+    package var cleanup: [String]
     /// Rows handed to the sink at most; later rows set `truncated` and are discarded.
-    var rowLimit: Int
+    package var rowLimit: Int
     /// Rows read and discarded past the limit before the server is asked to stop instead.
-    var drainLimit: Int = 20_000
+    package var drainLimit: Int = 20_000
     /// Bytes of row data handed to the sink at most (as the server sent them); the row that
     /// would pass it ends the result as truncated.
-    var byteLimit: Int = .max
+    package var byteLimit: Int = .max
     /// The statement's timeout (the server's `statement_timeout`): past it, and past any cancel
     /// by `Deadline.grace`, zava stops waiting for the server (`Deadline`).
-    var timeout: Duration = .seconds(3_600)
+    package var timeout: Duration = .seconds(3_600)
+
+    package init(setup: [String], statement: String, parameters: [String?], cleanup: [String], rowLimit: Int,
+                 timeout: Duration = .seconds(3_600)) {
+        self.setup = setup
+        self.statement = statement
+        self.parameters = parameters
+        self.cleanup = cleanup
+        self.rowLimit = rowLimit
+        self.timeout = timeout
+    }
 }
 
 /// When a pipeline stops waiting for the server. The server's `statement_timeout` ends almost
@@ -30,24 +40,24 @@ struct PipelinedStatement: Sendable {
 /// interrupts, such as its lexer, or a server that froze) is sent a cancel request once the
 /// timeout has passed, and `grace` after any cancel request zava gives up on the connection:
 /// the caller gets its answer, and the connection is closed instead of being pooled again.
-struct Deadline {
+package struct Deadline {
     /// How long the server has to act on a cancel request (or on its own statement timeout).
-    static let grace: Duration = .milliseconds(400)
+    package static let grace: Duration = .milliseconds(400)
     /// The longest one wait for the server lasts before the deadlines are looked at again.
-    static let slice: Duration = .milliseconds(250)
+    package static let slice: Duration = .milliseconds(250)
 
-    let overrun: ContinuousClock.Instant
+    package let overrun: ContinuousClock.Instant
 
-    init(timeout: Duration, from start: ContinuousClock.Instant) {
+    package init(timeout: Duration, from start: ContinuousClock.Instant) {
         overrun = start + timeout + .milliseconds(100)
     }
 }
 
 /// The server did not act on a cancel in time (`Deadline`): the connection was given up.
 private struct Abandoned: Error {
-    var timedOut: Bool
+    package var timedOut: Bool
 
-    var error: DatabaseError {
+    package var error: DatabaseError {
         DatabaseError(sqlState: "57014",
                       message: timedOut ? "canceling statement due to statement timeout" : "canceling statement due to user request",
                       detail: "The server did not stop the statement when asked; zava closed its connection.")
@@ -55,7 +65,7 @@ private struct Abandoned: Error {
 }
 
 /// Receives a streamed result on the connection's queue, one row at a time.
-protocol RowSink: AnyObject, Sendable {
+package protocol RowSink: AnyObject, Sendable {
     func receive(columns: [Column]) throws
     func receive(row: RawRow) throws
 }
@@ -65,8 +75,8 @@ protocol RowSink: AnyObject, Sendable {
 /// the server's text (CSV, TSV) copy its bytes straight out; everyone else asks for the
 /// typed values.
 public struct RawRow {
-    let result: OpaquePointer
-    let kinds: [PGValueDecoder.Kind]
+    package let result: OpaquePointer
+    package let kinds: [PGValueDecoder.Kind]
 
     public var count: Int { kinds.count }
 
@@ -93,7 +103,7 @@ public struct RawRow {
 extension Connection {
     /// Runs the pipeline, streaming rows into `sink` (single-row mode: memory stays flat
     /// whatever the result's size).
-    func execute(_ pipeline: PipelinedStatement, into sink: RowSink) async throws -> StatementSummary {
+    package func execute(_ pipeline: PipelinedStatement, into sink: RowSink) async throws -> StatementSummary {
         try await withHandle { conn, connection in
             do {
                 return try connection.runPipeline(conn, pipeline, sink)
@@ -252,13 +262,13 @@ extension Connection {
     }
 
     /// The server's error for a failed result, or a connection error when the link broke.
-    func failure(from result: OpaquePointer) -> Error {
+    package func failure(from result: OpaquePointer) -> Error {
         guard PQstatus(handle) == CONNECTION_OK, let error = DatabaseError(result: result) else { return lostError() }
         return error
     }
 
     /// COPY streams are not part of the analyst's read-only API: end them at once.
-    func refuseCopy(_ conn: OpaquePointer) -> Error {
+    package func refuseCopy(_ conn: OpaquePointer) -> Error {
         var buffer: UnsafeMutablePointer<CChar>?
         _ = PQputCopyEnd(conn, "COPY is not supported by zava")
         while PQgetCopyData(conn, &buffer, 0) > 0 { PQfreemem(buffer) }
@@ -268,27 +278,27 @@ extension Connection {
 
 /// The user statement's part of the pipeline: columns, row cap, command tag.
 private struct StreamState {
-    let rowLimit: Int
-    let drainLimit: Int
-    let byteLimit: Int
-    var bytes = 0
-    var largestRow = 0
-    var columns: [Column]?
-    var kinds: [PGValueDecoder.Kind] = []
-    var rowCount = 0
-    var discarded = 0
-    var truncated = false
-    var cancelSent = false
-    var commandTag = ""
-    var error: Error?
+    package let rowLimit: Int
+    package let drainLimit: Int
+    package let byteLimit: Int
+    package var bytes = 0
+    package var largestRow = 0
+    package var columns: [Column]?
+    package var kinds: [PGValueDecoder.Kind] = []
+    package var rowCount = 0
+    package var discarded = 0
+    package var truncated = false
+    package var cancelSent = false
+    package var commandTag = ""
+    package var error: Error?
 
-    init(_ pipeline: PipelinedStatement) {
+    package init(_ pipeline: PipelinedStatement) {
         rowLimit = pipeline.rowLimit
         drainLimit = pipeline.drainLimit
         byteLimit = pipeline.byteLimit
     }
 
-    mutating func handle(_ result: OpaquePointer, conn: OpaquePointer, connection: Connection, sink: RowSink) throws {
+    package mutating func handle(_ result: OpaquePointer, conn: OpaquePointer, connection: Connection, sink: RowSink) throws {
         switch PQresultStatus(result) {
         case PGRES_SINGLE_TUPLE:
             try describe(result, connection: connection, sink: sink)
@@ -346,10 +356,12 @@ private struct StreamState {
 }
 
 /// Collects a streamed result into a `QueryResult` (bounded by the row limit).
-final class CollectingSink: RowSink, @unchecked Sendable {
-    private(set) var columns: [Column] = []
-    private(set) var rows: [[PGValue]] = []
+package final class CollectingSink: RowSink, @unchecked Sendable {
+    package private(set) var columns: [Column] = []
+    package private(set) var rows: [[PGValue]] = []
 
-    func receive(columns: [Column]) { self.columns = columns }
-    func receive(row: RawRow) { rows.append(row.decoded()) }
+    package init() {}
+
+    package func receive(columns: [Column]) { self.columns = columns }
+    package func receive(row: RawRow) { rows.append(row.decoded()) }
 }

@@ -5,15 +5,15 @@ import Foundation
 /// One libpq connection. Every libpq call on it runs on its own serial queue, so blocking
 /// network I/O never stalls Swift's cooperative thread pool; callers `await` the result.
 /// Tasks on a `BlockingExecutor` that allows it make the calls on their own thread instead.
-final class Connection: @unchecked Sendable {
-    let handle: OpaquePointer
+package final class Connection: @unchecked Sendable {
+    package let handle: OpaquePointer
     private let queue: DispatchQueue
-    let canceller: Canceller
-    let typeNames: TypeNameCache
+    package let canceller: Canceller
+    package let typeNames: TypeNameCache
     /// Set when this connection must not be reused (broken, or a cancel may still be in flight).
-    private(set) var isPoisoned = false
+    package private(set) var isPoisoned = false
     /// While a pipeline runs: when to stop waiting for the server (used on the connection's thread only).
-    var deadline: Deadline?
+    package var deadline: Deadline?
 
     private init(handle: OpaquePointer, label: String, typeNames: TypeNameCache) {
         self.handle = handle
@@ -29,7 +29,7 @@ final class Connection: @unchecked Sendable {
 
     /// Connects with the connection string passed to libpq unmodified (URIs, multi-host lists,
     /// service files, .pgpass and sslmode all behave as libpq documents).
-    static func connect(conninfo: String, typeNames: TypeNameCache) async throws -> Connection {
+    package static func connect(conninfo: String, typeNames: TypeNameCache) async throws -> Connection {
         let queue = DispatchQueue(label: "zava.connect")
         let handle: OpaquePointer = try await withCheckedThrowingContinuation { continuation in
             queue.async {
@@ -55,15 +55,15 @@ final class Connection: @unchecked Sendable {
         return connection
     }
 
-    var isHealthy: Bool { !isPoisoned && PQstatus(handle) == CONNECTION_OK }
+    package var isHealthy: Bool { !isPoisoned && PQstatus(handle) == CONNECTION_OK }
 
     /// The server's version number, e.g. 180006.
-    var serverVersion: Int { Int(PQserverVersion(handle)) }
+    package var serverVersion: Int { Int(PQserverVersion(handle)) }
 
     /// Runs blocking libpq work on this connection's queue, or right here when the task runs
     /// on a `BlockingExecutor` that allows it; a Swift task cancellation sends the server a
     /// cancel request for whatever statement is running.
-    func withHandle<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer, Connection) throws -> T) async throws -> T {
+    package func withHandle<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer, Connection) throws -> T) async throws -> T {
         // This operation's own cancel: one arriving after it ended must not reach the next
         // borrower of the connection.
         let operation = canceller.arm()
@@ -91,11 +91,11 @@ final class Connection: @unchecked Sendable {
         return try body(handle, self)
     }
 
-    func poison() { isPoisoned = true }
+    package func poison() { isPoisoned = true }
 
     /// Runs statements with the simple protocol, for trusted administrative SQL (migrations,
     /// seeding) that may hold several statements. Never used for a user's statement.
-    func executeScript(_ sql: String) async throws {
+    package func executeScript(_ sql: String) async throws {
         try await withHandle { conn, connection in
             let result = PQexec(conn, sql)
             defer { PQclear(result) }
@@ -104,7 +104,7 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Runs one trusted statement and returns its rows as text (administrative queries).
-    func queryText(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
+    package func queryText(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
         try await withHandle { conn, connection in
             let result = Connection.sendParams(conn, sql, parameters, synchronous: true)
             defer { PQclear(result) }
@@ -118,7 +118,7 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Streams rows from a COPY ... FROM STDIN: `produce` is called until it returns nil.
-    func copyIn(_ sql: String, produce: @escaping @Sendable () -> [UInt8]?) async throws {
+    package func copyIn(_ sql: String, produce: @escaping @Sendable () -> [UInt8]?) async throws {
         try await withHandle { conn, connection in
             let start = PQexec(conn, sql)
             defer { PQclear(start) }
@@ -143,7 +143,7 @@ final class Connection: @unchecked Sendable {
 
     // MARK: - libpq helpers used on the connection's queue
 
-    func check(_ result: OpaquePointer?, expecting: [ExecStatusType]) throws {
+    package func check(_ result: OpaquePointer?, expecting: [ExecStatusType]) throws {
         if let result, expecting.contains(PQresultStatus(result)) { return }
         if let error = DatabaseError(result: result) {
             if PQstatus(handle) != CONNECTION_OK { throw lostError() }
@@ -152,7 +152,7 @@ final class Connection: @unchecked Sendable {
         throw lostError()
     }
 
-    func lostError() -> ConnectionError {
+    package func lostError() -> ConnectionError {
         isPoisoned = true
         let message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
         return ConnectionError(.lost, message.isEmpty ? "no response from server" : message)
@@ -161,7 +161,7 @@ final class Connection: @unchecked Sendable {
     /// Sends one statement over the extended protocol (which refuses multi-statement text).
     /// With `synchronous` it waits for the result (`PQexecParams`); else it only queues it.
     @discardableResult
-    static func sendParams(_ conn: OpaquePointer, _ sql: String, _ parameters: [String?], synchronous: Bool) -> OpaquePointer? {
+    package static func sendParams(_ conn: OpaquePointer, _ sql: String, _ parameters: [String?], synchronous: Bool) -> OpaquePointer? {
         var cStrings: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
         defer { cStrings.forEach { free($0) } }
         return cStrings.withUnsafeMutableBufferPointer { buffer -> OpaquePointer? in
@@ -188,7 +188,7 @@ final class Connection: @unchecked Sendable {
 ///
 /// A cancel that reaches the server before the statement starts is lost, so once asked it
 /// keeps asking every 100 ms until the connection's current operation has finished.
-final class Canceller: @unchecked Sendable {
+package final class Canceller: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelHandle: OpaquePointer?
     private var wanted = false
@@ -199,12 +199,12 @@ final class Canceller: @unchecked Sendable {
     /// Counts operations, so a task's cancel applies to its own operation only.
     private var generation = 0
 
-    init(connection: OpaquePointer) {
+    package init(connection: OpaquePointer) {
         cancelHandle = PQgetCancel(connection)
     }
 
     /// Starts a new operation (before it is queued): cancels meant for earlier ones are void.
-    func arm() -> Int {
+    package func arm() -> Int {
         lock.withLock {
             generation += 1
             wanted = false
@@ -215,14 +215,14 @@ final class Canceller: @unchecked Sendable {
     }
 
     /// Called on the connection's queue before an operation; false if it was cancelled already.
-    func begin() -> Bool {
+    package func begin() -> Bool {
         lock.withLock {
             active = true
             return !wanted
         }
     }
 
-    func end() {
+    package func end() {
         lock.withLock {
             active = false
             wanted = false
@@ -232,7 +232,7 @@ final class Canceller: @unchecked Sendable {
 
     /// Asks the server to cancel the current operation (or `operation`, when it is still the
     /// current one), and keeps asking until it ends.
-    func cancel(operation: Int? = nil) {
+    package func cancel(operation: Int? = nil) {
         let start = lock.withLock { () -> Bool in
             if let operation, operation != generation { return false }
             let first = !wanted
@@ -257,21 +257,21 @@ final class Canceller: @unchecked Sendable {
     }
 
     /// When the running operation was first asked to stop, if it was.
-    var stopRequestedAt: ContinuousClock.Instant? { lock.withLock { wanted ? wantedSince : nil } }
+    package var stopRequestedAt: ContinuousClock.Instant? { lock.withLock { wanted ? wantedSince : nil } }
 
     /// Whether a cancel was asked for since `takeRequested` last answered (without resetting it).
-    var isRequested: Bool { lock.withLock { requested } }
+    package var isRequested: Bool { lock.withLock { requested } }
 
     /// Whether a cancel was asked for since the last call; a cancelled connection is not
     /// reused (a late cancel could hit the next request's statement).
-    func takeRequested() -> Bool {
+    package func takeRequested() -> Bool {
         lock.withLock {
             defer { requested = false }
             return requested
         }
     }
 
-    func invalidate() {
+    package func invalidate() {
         lock.withLock {
             if let cancelHandle { PQfreeCancel(cancelHandle) }
             cancelHandle = nil
@@ -281,13 +281,15 @@ final class Canceller: @unchecked Sendable {
 }
 
 /// Type names by OID, loaded once per pool (extension types such as `vector` have no fixed OID).
-final class TypeNameCache: @unchecked Sendable {
+package final class TypeNameCache: @unchecked Sendable {
     private let lock = NSLock()
     private var names: [UInt32: String] = [:]
 
-    var isLoaded: Bool { lock.withLock { !names.isEmpty } }
+    package init() {}
 
-    func store(_ newNames: [UInt32: String]) { lock.withLock { names = newNames } }
+    package var isLoaded: Bool { lock.withLock { !names.isEmpty } }
 
-    func name(for oid: UInt32) -> String { lock.withLock { names[oid] } ?? "oid \(oid)" }
+    package func store(_ newNames: [UInt32: String]) { lock.withLock { names = newNames } }
+
+    package func name(for oid: UInt32) -> String { lock.withLock { names[oid] } ?? "oid \(oid)" }
 }

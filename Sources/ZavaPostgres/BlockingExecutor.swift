@@ -11,15 +11,15 @@ import Foundation
 public final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
     /// The executor `run` put the current task on, if any.
     @TaskLocal public static var current: BlockingExecutor?
-    @TaskLocal static var databaseCallsInline = false
+    @TaskLocal package static var databaseCallsInline = false
 
     private final class Worker: @unchecked Sendable {
-        unowned let executor: BlockingExecutor
-        let wake = DispatchSemaphore(value: 0)
+        package unowned let executor: BlockingExecutor
+        package let wake = DispatchSemaphore(value: 0)
         /// The job a job running on this thread enqueued; only this thread touches it.
-        var next: UnownedJob?
+        package var next: UnownedJob?
 
-        init(executor: BlockingExecutor) { self.executor = executor }
+        package init(executor: BlockingExecutor) { self.executor = executor }
 
         private static let key: pthread_key_t = {
             var key = pthread_key_t()
@@ -28,20 +28,20 @@ public final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
         }()
 
         /// The worker running on this thread, if it is one.
-        static var current: Worker? {
+        package static var current: Worker? {
             get { pthread_getspecific(key).map { Unmanaged<Worker>.fromOpaque($0).takeUnretainedValue() } }
             set { pthread_setspecific(key, newValue.map { Unmanaged.passUnretained($0).toOpaque() }) }
         }
     }
 
     private struct State {
-        var jobs: [UnownedJob] = []
-        var head = 0
-        var idle: [Worker] = []
-        var running = 0
-        var stopping = false
+        package var jobs: [UnownedJob] = []
+        package var head = 0
+        package var idle: [Worker] = []
+        package var running = 0
+        package var stopping = false
 
-        mutating func pop() -> UnownedJob? {
+        package mutating func pop() -> UnownedJob? {
             guard head < jobs.count else { return nil }
             defer {
                 head += 1
@@ -90,13 +90,13 @@ public final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Whether a libpq call may block the calling thread: the task asked for it and runs here.
-    static var mayBlockForDatabase: Bool {
+    package static var mayBlockForDatabase: Bool {
         guard databaseCallsInline, let current else { return false }
         return withUnsafeCurrentTask { $0?.unownedTaskExecutor } == current.asUnownedTaskExecutor()
     }
 
     /// Called by a job about to block its thread: the job it enqueued goes to another thread.
-    static func willBlock() {
+    package static func willBlock() {
         guard let worker = Worker.current, let job = worker.next else { return }
         worker.next = nil
         worker.executor.share(job)
