@@ -48,6 +48,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Apart from the runtime: the embedded cluster, migrations, the seed generator, the
+        // embedding indexer and the doctor.
+        .target(
+            name: "ZavaProvisioning",
+            dependencies: ["ZavaCore", "ZavaPostgres", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "ZavaREPL",
             dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine"]
@@ -69,25 +75,25 @@ let package = Package(
         .executableTarget(
             name: "zava",
             dependencies: [
-                "ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP",
+                "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "CLibPQ"], path: "bench/zava"),
+        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "CLibPQ"], path: "bench/zava"),
         .executableTarget(name: "minilm-bench", dependencies: ["MiniLM"], path: "bench/minilm",
                           swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "ZavaTestSupport", dependencies: ["ZavaCore", "ZavaPostgres", "MiniLM"], path: "Tests/ZavaTestSupport"),
-        .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaTestSupport", "MiniLM"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaPostgres", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
+        .target(name: "ZavaTestSupport", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "MiniLM"], path: "Tests/ZavaTestSupport"),
+        .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTestSupport", "MiniLM"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaMCPTests",
-                    dependencies: ["ZavaMCP", "ZavaCore", "ZavaPostgres", "ZavaTestSupport",
+                    dependencies: ["ZavaMCP", "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTestSupport",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
-        .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZavaCore
+import ZavaProvisioning
 
 struct DBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaProvisioning
 import ZavaREPL
 
 /// Wiring shared by the subcommands: configuration, the user's preferences, project files, the database.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZavaTestSupport
 @testable import ZavaCore
+@testable import ZavaProvisioning
 
 @Suite struct SeedTests {
     static let checksumSQL = """

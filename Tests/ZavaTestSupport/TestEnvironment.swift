@@ -1,6 +1,7 @@
 import Foundation
 import MiniLM
 @testable import ZavaCore
+@testable import ZavaProvisioning
 @testable import ZavaPostgres
 
 /// A private test cluster (under `ZAVA_TEST_HOME`, default `.zava/test`), provisioned once per

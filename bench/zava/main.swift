@@ -1,5 +1,6 @@
 import Foundation
 import ZavaCore
+import ZavaProvisioning
 import ZavaREPL
 
 // Data-layer and search latency, printed one figure per line with its reference beside it.

@@ -98,7 +98,7 @@ public struct Doctor: Sendable {
         let stale = embeddingModel.map { model in
             products.filter { row in
                 guard let text = row[1] else { return false }
-                return row[2] != nil && row[2] != EmbeddingIndexer.sourceHash(model: model, text: text)
+                return row[2] != nil && row[2] != EmbeddingSource.hash(model: model, text: text)
             }.count
         }
         checks += DoctorRules.health(health, embeddingModel: embeddingModel, staleEmbeddings: stale)

@@ -157,7 +157,7 @@ enum DoctorQueries {
 
     /// Each embedded product's text and stored hash, to find vectors of changed descriptions.
     static let productTexts = """
-        SELECT p.product_id::text, \(EmbeddingIndexer.sourceTextSQL), e.source_hash
+        SELECT p.product_id::text, \(EmbeddingSource.textSQL), e.source_hash
         FROM retail.products p JOIN retail.product_description_embeddings e USING (product_id)
         """
 }

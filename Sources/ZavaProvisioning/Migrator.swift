@@ -1,5 +1,6 @@
 import Foundation
 import ZavaPostgres
+import ZavaCore
 
 /// Applies the plain SQL files of `sql/` in name order, each in its own transaction, and
 /// records them in `zava_meta.schema_migrations`. The files are idempotent, so a file whose
@@ -58,16 +59,4 @@ public struct MigrationError: Error, CustomStringConvertible {
     public var file: String
     public var underlying: Error
     public var description: String { "sql/\(file): \(underlying)" }
-}
-
-enum Checksum {
-    /// FNV-1a, 64 bits: enough to notice that a file changed.
-    static func fnv1a(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaCore
 
 /// Finds the project's plain files (`sql/`, `data/`) at run time: `ZAVA_ROOT`, else the
 /// nearest ancestor of the executable or of the working directory that holds both.

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaCore
 
 /// The private PostgreSQL 18 + pgvector cluster zava provisions under `ZAVA_HOME` when no
 /// external database is configured. It listens on a unix socket in a private folder and,

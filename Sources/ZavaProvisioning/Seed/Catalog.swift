@@ -1,4 +1,5 @@
 import Foundation
+import ZavaCore
 
 /// The authored catalogue and store list in `data/`: what the generator builds on.
 public struct Catalog: Sendable {

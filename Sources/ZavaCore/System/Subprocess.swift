@@ -121,7 +121,7 @@ public enum Subprocess {
     /// Runs one of the cluster's programs, as the unprivileged server user when we are root;
     /// throws with its output unless it exits with an accepted status.
     @discardableResult
-    static func runServerProgram(_ executable: URL, _ arguments: [String],
+    package static func runServerProgram(_ executable: URL, _ arguments: [String],
                                  acceptedStatuses: Set<Int32> = [0]) throws -> (status: Int32, output: String) {
         var argv = [executable.path] + arguments
         if isRoot {
@@ -139,7 +139,7 @@ public enum Subprocess {
     }
 
     /// Gives a path to the server's account (only needed when we are root).
-    static func handOver(_ url: URL, mode: Int) throws {
+    package static func handOver(_ url: URL, mode: Int) throws {
         var attributes: [FileAttributeKey: Any] = [.posixPermissions: mode]
         if isRoot {
             attributes[.ownerAccountName] = unprivilegedUser

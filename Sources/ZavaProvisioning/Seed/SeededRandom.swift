@@ -1,3 +1,4 @@
+import ZavaCore
 /// SplitMix64: tiny, fast and fully deterministic, so a scale always yields identical rows.
 struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64

@@ -1,4 +1,5 @@
 import Foundation
+import ZavaCore
 
 /// Generates the synthetic retail dataset as COPY text, deterministically from the scale:
 /// the distributions of the public sample (seed-facts), on the authored catalogue.

@@ -1,5 +1,6 @@
 import Foundation
 import ZavaPostgres
+import ZavaCore
 
 /// Where a seed run is: which table, how far.
 public struct SeedProgress: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import ZavaPostgres
+import ZavaCore
 
 /// What `zava embed` did.
 public struct EmbeddingReport: Sendable {
@@ -23,12 +24,6 @@ public struct EmbeddingProgress: Sendable {
 struct EmbeddingIndexer {
     let embedder: any Embedder
     let batchSize = 64
-
-    /// The text a product's vector is computed from (also read by the doctor's staleness check).
-    static let sourceTextSQL = "coalesce(p.product_name, '') || '. ' || p.product_description"
-
-    /// What `source_hash` stores: a vector is stale when its product's text or the model changed.
-    static func sourceHash(model: String, text: String) -> String { Checksum.fnv1a(model + "\u{0}" + text) }
 
     func run(on connection: Connection, progress: @escaping @Sendable (EmbeddingProgress) -> Void) async throws -> EmbeddingReport {
         let clock = ContinuousClock()
@@ -57,13 +52,13 @@ struct EmbeddingIndexer {
                 """)
         }
         let products = try await connection.queryText("""
-            SELECT p.product_id::text, \(Self.sourceTextSQL), e.source_hash
+            SELECT p.product_id::text, \(EmbeddingSource.textSQL), e.source_hash
             FROM retail.products p LEFT JOIN retail.product_description_embeddings e USING (product_id)
             ORDER BY p.product_id
             """)
         let pending = products.compactMap { row -> (id: String, text: String, hash: String)? in
             guard let id = row[0], let text = row[1] else { return nil }
-            let hash = Self.sourceHash(model: embedder.modelName, text: text)
+            let hash = EmbeddingSource.hash(model: embedder.modelName, text: text)
             return row[2] == hash ? nil : (id, text, hash)
         }
         progress(EmbeddingProgress(done: 0, total: pending.count))

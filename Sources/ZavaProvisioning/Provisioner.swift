@@ -1,5 +1,6 @@
 import Foundation
 import ZavaPostgres
+import ZavaCore
 
 /// Brings the configured database to a usable state: for the embedded cluster, install check,
 /// initdb, start, roles, database, migrations and the first seed; for an external database,
