@@ -10,8 +10,8 @@ struct SearchCommand: AsyncParsableCommand {
     @Argument(help: "What you are looking for, in plain words.") var text: String
     @Option(name: .customLong("as"), help: "Identity (the stock column is this store's).") var profile: String?
     @Option(help: "vector, hybrid or text.") var mode: String = "vector"
-    @Option(help: "Rows to return (at most 100).") var limit: Int = 20
-    @Option(help: "Minimum similarity percent for vector hits.") var threshold: Double = 30
+    @Option(help: "Rows to return (at most \(SearchRequest.rowCap)).") var limit: Int = SearchRequest.defaultMaxRows
+    @Option(help: "Minimum similarity percent for vector hits.") var threshold: Double = SearchRequest.defaultSimilarityThreshold
     @Option(help: "Only this category.") var category: String?
     @Flag(help: "Only products in stock (at this store).") var inStock = false
     @Option(help: "Output format.") var format: OutputFormat = .table

@@ -286,8 +286,7 @@ struct DirectToolCallEquivalenceTests {
 
 /// A search that never answers on its own.
 struct StuckSearch: ProductSearching {
-    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double,
-                        category: String?) async throws -> QueryResult {
+    func searchProducts(session: Session, request: SearchRequest) async throws -> QueryResult {
         try await Task.sleep(for: .seconds(60))
         throw CancellationError()
     }

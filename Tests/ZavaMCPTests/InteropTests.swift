@@ -168,10 +168,10 @@ struct InteropTests {
         let found = try CompactResult.decode(calls[0].text)
         #expect(calls[0].isError == false)
         #expect(found.c == ["product_id", "product_name", "similarity", "rls_user_id"])
-        #expect(found.n == ProductSearchTool.maximumRows, "max_rows is capped at 100")
+        #expect(found.n == SearchRequest.rowCap, "max_rows is capped at 100")
         #expect(found.r.allSatisfy { $0[3] == .string(SampleIdentity.redmond) }, "the search ran as the caller")
         #expect(calls[1].isError == true && calls[1].text?.contains("max_rows must be an integer") == true)
-        #expect(calls[2].isError == true && calls[2].text?.contains("between 0 and 100") == true)
+        #expect(calls[2].isError == true && calls[2].text?.contains("similarity_threshold is a percentage from 0 to 100") == true)
         #expect(calls[3].isError == true && calls[3].text?.contains("query_description is required") == true)
     }
 }
@@ -216,13 +216,12 @@ extension InteropTests {
 /// A stand-in search engine for the seam (the real one lives elsewhere): it runs its SQL
 /// through the session it is given, as the contract requires.
 struct NameMatchSearch: ProductSearching {
-    func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double,
-                        category: String?) async throws -> QueryResult {
+    func searchProducts(session: Session, request: SearchRequest) async throws -> QueryResult {
         try await session.run("""
             SELECT p.product_id, p.product_name, 99.5::float8 AS similarity, current_setting('zava.rls_user_id') AS rls_user_id
             FROM retail.products p CROSS JOIN generate_series(1, 3)
             WHERE p.product_name ILIKE '%' || $1 || '%' AND 99.5 >= $2::float8
             ORDER BY 1 LIMIT $3::int
-            """, parameters: [query, String(similarityThreshold), String(maxRows)])
+            """, parameters: [request.query, String(request.similarityThreshold), String(request.maxRows)])
     }
 }

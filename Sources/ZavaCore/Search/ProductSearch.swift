@@ -23,11 +23,15 @@ public struct SearchRequest: Sendable, Equatable {
     public var minPrice: Double?
     public var maxPrice: Double?
 
-    /// The sample's cap on `max_rows`.
+    /// The sample's cap on `max_rows`, and its defaults: the one place each lives (the REPL,
+    /// `zava search` and the MCP tool's schema read them here).
     public static let rowCap = 100
+    public static let defaultMaxRows = 20
+    public static let defaultSimilarityThreshold = 30.0
     public static let maxQueryLength = 10_000
 
-    public init(query: String, maxRows: Int = 20, similarityThreshold: Double = 30, mode: Mode = .vector,
+    public init(query: String, maxRows: Int = SearchRequest.defaultMaxRows,
+                similarityThreshold: Double = SearchRequest.defaultSimilarityThreshold, mode: Mode = .vector,
                 category: String? = nil, inStockOnly: Bool = false, minPrice: Double? = nil, maxPrice: Double? = nil) {
         self.query = query
         self.maxRows = maxRows

@@ -7,10 +7,7 @@ public struct EmbeddingProductSearch: ProductSearching {
 
     public init(embedder: @escaping @Sendable () throws -> any Embedder) { self.embedder = embedder }
 
-    public func searchProducts(session: Session, query: String, maxRows: Int, similarityThreshold: Double,
-                               category: String?) async throws -> QueryResult {
-        let search = ProductSearch(session: session, embedder: try embedder())
-        return try await search.search(SearchRequest(query: query, maxRows: maxRows, similarityThreshold: similarityThreshold,
-                                                     category: category))
+    public func searchProducts(session: Session, request: SearchRequest) async throws -> QueryResult {
+        try await ProductSearch(session: session, embedder: try embedder()).search(request)
     }
 }

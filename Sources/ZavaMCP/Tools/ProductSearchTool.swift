@@ -5,8 +5,6 @@ import ZavaCore
 /// `semantic_search_products(query_description, max_rows = 20, similarity_threshold = 30.0)`, the
 /// sample's parameters, plus an optional `category` (the REPL's `--category`).
 struct ProductSearchTool: AnalystTool {
-    static let maximumRows = 100
-
     let definition = Tool(
         name: "semantic_search_products",
         title: "Find products by meaning",
@@ -24,12 +22,12 @@ struct ProductSearchTool: AnalystTool {
                 "description": "What the products should be or do, in plain language.",
             ]),
             "max_rows": .object([
-                "type": "integer", "default": 20, "minimum": 1, "maximum": .int(Self.maximumRows),
-                "description": "Most products to return (1-\(Self.maximumRows), default 20).",
+                "type": "integer", "default": .int(SearchRequest.defaultMaxRows), "minimum": 1, "maximum": .int(SearchRequest.rowCap),
+                "description": "Most products to return (1-\(SearchRequest.rowCap), default \(SearchRequest.defaultMaxRows)).",
             ]),
             "similarity_threshold": .object([
-                "type": "number", "default": 30.0, "minimum": 0, "maximum": 100,
-                "description": "Least similarity in percent for a product to be returned (0-100, default 30).",
+                "type": "number", "default": .double(SearchRequest.defaultSimilarityThreshold), "minimum": 0, "maximum": 100,
+                "description": "Least similarity in percent for a product to be returned (0-100, default \(Int(SearchRequest.defaultSimilarityThreshold))).",
             ]),
             "category": .object([
                 "type": "string",
@@ -42,21 +40,20 @@ struct ProductSearchTool: AnalystTool {
         do {
             let arguments = try ToolArguments(arguments, tool: name,
                                               accepted: ["query_description", "max_rows", "similarity_threshold", "category"])
-            let query = try arguments.string("query_description").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !query.isEmpty else { throw ToolArgumentError("\(name): query_description is empty") }
-            let maxRows = try arguments.int("max_rows", default: 20)
-            guard maxRows >= 1 else { throw ToolArgumentError("\(name): max_rows must be at least 1") }
-            let threshold = try arguments.double("similarity_threshold", default: 30)
-            guard (0...100).contains(threshold) else {
-                throw ToolArgumentError("\(name): similarity_threshold must be between 0 and 100 (percent)")
+            let request: SearchRequest
+            do {
+                request = try SearchRequest(query: try arguments.string("query_description"),
+                                            maxRows: try arguments.int("max_rows", default: SearchRequest.defaultMaxRows),
+                                            similarityThreshold: try arguments.double("similarity_threshold",
+                                                                                       default: SearchRequest.defaultSimilarityThreshold),
+                                            category: try arguments.optionalString("category")).validated()
+            } catch let error as SearchError {
+                throw ToolArgumentError("\(name): \(error)")
             }
-            let category = try arguments.optionalString("category")
             guard let search = context.search else {
                 return failure("semantic search is not configured on this server (no product search engine is available)")
             }
-            let result = try await search.searchProducts(session: context.session, query: query,
-                                                         maxRows: min(maxRows, Self.maximumRows),
-                                                         similarityThreshold: threshold, category: category)
+            let result = try await search.searchProducts(session: context.session, request: request)
             return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
         } catch {
             return failure(for: error)
