@@ -4,7 +4,9 @@ import ZavaPostgres
 
 /// The data layer every front end shares: one pool of analyst connections and the identities.
 public final class Database: Sendable {
-    public let pool: ConnectionPool
+    /// Inside the package only (the endpoint reads its statistics): nothing outside zava borrows
+    /// a connection around the RLS protocol.
+    package let pool: ConnectionPool
     public let defaultLimits: QueryLimits
     /// Closed while the security checks fail (see `SecurityWatch`).
     public let gate = SecurityGate()
