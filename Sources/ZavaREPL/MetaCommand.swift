@@ -69,6 +69,8 @@ public enum MetaCommand: Equatable, Sendable {
         guard let head = words.first else { throw ParseError(description: "empty command") }
         let argument = words.dropFirst().joined(separator: " ")
         let rest: String? = argument.isEmpty ? nil : argument
+        /// The arguments as typed (spacing inside quotes kept), split into words.
+        func values() throws -> [String] { try arguments(Self.text(of: line, after: 1)) }
         switch head.lowercased() {
         case ":as", "\\as":
             guard let rest else { throw ParseError(description: ":as needs a profile, e.g. :as seattle (see :profiles)") }
@@ -82,7 +84,7 @@ public enum MetaCommand: Equatable, Sendable {
             return .describe(rest)
         case ":refresh": return .refresh
         case "\\pset":
-            let values = try arguments(rest ?? "")
+            let values = try values()
             guard values.count <= 2 else { throw ParseError(description: "\\pset takes an option and a value, e.g. \\pset null '(null)'") }
             return .pset(option: values.first?.lowercased(), value: values.count == 2 ? values[1] : nil)
         case ":format":
@@ -110,9 +112,9 @@ public enum MetaCommand: Equatable, Sendable {
             default: throw ParseError(description: ":chart takes no columns (it picks them) or two: :chart <label column> <value column>")
             }
         case "\\o", "\\out":
-            return .output(try arguments(rest ?? "").first)
+            return .output(try values().first)
         case "\\g", "\\gx":
-            return .go(file: try arguments(rest ?? "").first, expanded: head.lowercased() == "\\gx")
+            return .go(file: try values().first, expanded: head.lowercased() == "\\gx")
         case "\\gset":
             return .gset(prefix: rest ?? "")
         case "\\watch":
@@ -126,10 +128,10 @@ public enum MetaCommand: Equatable, Sendable {
         case "\\p", "\\print": return .printBuffer
         case "\\r", "\\reset": return .resetBuffer
         case "\\i", "\\include", "\\ir", "\\include_relative":
-            guard let file = try arguments(rest ?? "").first else { throw ParseError(description: "\\i needs a file, e.g. \\i report.sql") }
+            guard let file = try values().first else { throw ParseError(description: "\\i needs a file, e.g. \\i report.sql") }
             return .include(file)
         case "\\set":
-            let values = try arguments(rest ?? "")
+            let values = try values()
             guard let name = values.first else { return .set(name: nil, value: nil) }
             guard Variables.isValidName(name) else {
                 throw ParseError(description: "\\set: \(name) is not a valid variable name (letters, digits and _)")
@@ -138,7 +140,7 @@ public enum MetaCommand: Equatable, Sendable {
         case "\\unset":
             guard let name = rest else { throw ParseError(description: "\\unset needs a variable name") }
             return .unset(name)
-        case "\\echo": return .echo(try arguments(rest ?? "").joined(separator: " "))
+        case "\\echo": return .echo(try values().joined(separator: " "))
         case "\\copy":
             return .copy(try CopyCommand.parse(Self.text(of: line, after: 1)))
         case "\\dn", "\\dn+", "\\df", "\\df+", "\\dv", "\\dv+", "\\du", "\\du+", "\\dg", "\\l", "\\l+", "\\list":
@@ -192,53 +194,28 @@ public enum MetaCommand: Equatable, Sendable {
         return rest.trimmingCharacters(in: .whitespaces)
     }
 
-    /// Command arguments: words, or quoted text ('Power Tools' or "Power Tools", a doubled
-    /// quote inside standing for itself) as one argument.
-    static func arguments(_ text: String) throws -> [String] {
+    /// Command arguments: words, or quoted text ('Power Tools' or "Power Tools") as one
+    /// argument, a doubled quote inside standing for itself ('it''s'). A quote opens only at the
+    /// start of a word: `kid's` and `1/2"` stay plain text. `command` names the command in errors.
+    static func arguments(_ text: String, in command: String? = nil) throws -> [String] {
         var arguments: [String] = []
-        var current = ""
+        var word: String?
         var quote: Character?
-        var started = false
         var characters = text.makeIterator()
         var pending = characters.next()
         while let character = pending {
             pending = characters.next()
             if let open = quote {
-                if character == open {
-                    // A doubled quote inside quotes is the quote itself ('it''s').
-                    if pending == open { current.append(open); pending = characters.next() } else { quote = nil }
+                if character != open {
+                    word?.append(character)
+                } else if pending == open {
+                    word?.append(open)
+                    pending = characters.next()
                 } else {
-                    current.append(character)
+                    quote = nil
                 }
-            } else if character == "'" || character == "\"" {
-                quote = character
-                started = true
             } else if character == " " {
-                if started { arguments.append(current) }
-                current = ""
-                started = false
-            } else {
-                current.append(character)
-                started = true
-            }
-        }
-        guard quote == nil else { throw ParseError(description: "unterminated quote in \(text)") }
-        if started { arguments.append(current) }
-        return arguments
-    }
-
-    /// `:search cordless drill --limit 5 --in-stock`: words are the text, `--` words are options.
-    /// Quoted text ('power tools' or "power tools") is one word, so `--category "POWER TOOLS"`
-    /// works. A quote opens only at the start of a word: `kid's` and `1/2"` stay plain text.
-    static func parseSearch(_ line: String) throws -> SearchRequest {
-        var words: [String] = []
-        var word: String?
-        var quote: Character?
-        for character in line {
-            if let open = quote {
-                if character == open { quote = nil } else { word?.append(character) }
-            } else if character == " " {
-                if let finished = word { words.append(finished) }
+                if let finished = word { arguments.append(finished) }
                 word = nil
             } else if word == nil, character == "'" || character == "\"" {
                 quote = character
@@ -247,8 +224,15 @@ public enum MetaCommand: Equatable, Sendable {
                 word = (word ?? "") + String(character)
             }
         }
-        guard quote == nil else { throw ParseError(description: "unterminated quote in :search \(line)") }
-        if let word { words.append(word) }
+        guard quote == nil else { throw ParseError(description: "unterminated quote in \(command.map { $0 + " " } ?? "")\(text)") }
+        if let word { arguments.append(word) }
+        return arguments
+    }
+
+    /// `:search cordless drill --limit 5 --in-stock`: words are the text, `--` words are options.
+    /// Quoted text is one word (`arguments`), so `--category "POWER TOOLS"` works.
+    static func parseSearch(_ line: String) throws -> SearchRequest {
+        let words = try arguments(line, in: ":search")
         var text: [String] = []
         var request = SearchRequest(query: "")
         var index = 0
