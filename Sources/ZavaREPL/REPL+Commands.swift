@@ -160,17 +160,20 @@ extension REPL {
     private func export(to file: String, query: String?, overwrite: Bool) async throws {
         let (target, format) = try ResultExporter.open(file, overwrite: overwrite)
         defer { target.close() }
+        func wrote(_ rows: Int) {
+            print("Wrote \(rows.formatted()) row\(rows == 1 ? "" : "s") (\(target.size.formatted()) bytes) to \(target.path).")
+        }
         if let query {
             // Streamed: an export is never cut by the screen's row cap.
-            let rows = try await stream(query, to: target.buffer, format: format)
+            let (sql, parameters) = variables.bind(query)
+            wrote(try await stream(sql, parameters: parameters, to: target.buffer, format: format))
             lastStatement = query
-            print("Wrote \(rows.formatted()) row\(rows == 1 ? "" : "s") (\(target.size.formatted()) bytes) to \(target.path).")
             return
         }
         guard let lastResult else { throw UsageError("no result to export yet: run a query first, or :export <file> <query>") }
         target.buffer.write(format.render(lastResult, style: RenderStyle(null: style.null, crlf: style.crlf)))
         let rows = lastResult.rows.count
-        print("Wrote \(rows.formatted()) row\(rows == 1 ? "" : "s") (\(target.size.formatted()) bytes) to \(target.path).")
+        wrote(rows)
         if lastResult.truncated {
             print("(\(Footer.truncationNotice(rows: rows.formatted()))); :export <file> <query> writes every row)")
         }
@@ -264,7 +267,7 @@ extension REPL {
         }
         includeDepth += 1
         defer { includeDepth -= 1 }
-        let flow = await runLines(text, stopOnFailure: true)
+        let flow = await runLines(text)
         if flow == .failed { warn("stopped \(path) at its first error") }
         return flow
     }

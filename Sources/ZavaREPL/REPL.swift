@@ -145,10 +145,13 @@ public final class REPL {
         return !failed
     }
 
-    /// Runs `text` line by line, then its last statement if it lacks a `;`. Stops at the first
-    /// failure unless the mode says to go on (`\i` always stops there).
-    func runLines(_ text: String, stopOnFailure: Bool? = nil) async -> Flow {
-        let stops = stopOnFailure ?? (mode == .script(continueOnError: false))
+    /// Whether input stops at a failure: a script's (unless told to go on), and always a file
+    /// that `\i` runs.
+    var stopsAtFailure: Bool { mode == .script(continueOnError: false) || includeDepth > 0 }
+
+    /// Runs `text` line by line, then its last statement if it lacks a `;`, stopping at the
+    /// first failure where `stopsAtFailure` says so.
+    func runLines(_ text: String) async -> Flow {
         let outer = splitter
         splitter = StatementSplitter()
         defer { splitter = outer }
@@ -158,7 +161,7 @@ public final class REPL {
             if result == .quit { return .quit }
             if result == .failed {
                 flow = .failed
-                if stops { return .failed }
+                if stopsAtFailure { return .failed }
             }
         }
         if let last = splitter.finish(), await runStatement(last) == false { flow = .failed }
@@ -185,7 +188,7 @@ public final class REPL {
             editor?.remember(statement + ";")
             if await runStatement(statement) == false {
                 flow = .failed
-                if mode == .script(continueOnError: false) || includeDepth > 0 { return flow }
+                if stopsAtFailure { return flow }
             }
         }
         if let command {
@@ -221,18 +224,17 @@ public final class REPL {
         lastStatement = statement
         lastWasSearch = false
         let (sql, bound) = variables.bind(statement, after: parameters)
+        let shownAs = expanded ? OutputFormat.expanded : format
         do {
             if let file {
                 let target = try OutputFile.open(file, overwrite: true)
                 defer { target.close() }
-                try await stream(sql, parameters: bound, to: target.buffer, format: expanded ? .expanded : format)
-            } else if let output {
-                try await stream(sql, parameters: bound, to: output.buffer, format: expanded ? .expanded : format)
-            } else if !interactive {
-                try await stream(sql, parameters: bound, to: out, format: expanded ? .expanded : format)
+                try await stream(sql, parameters: bound, to: target.buffer, format: shownAs)
+            } else if let buffer = output?.buffer ?? (interactive ? nil : out) {
+                try await stream(sql, parameters: bound, to: buffer, format: shownAs)
             } else {
                 let session = try currentSession()
-                try await runShowing(expanded: expanded) { try await session.run(sql, parameters: bound) }
+                try await runShowing(format: shownAs) { try await session.run(sql, parameters: bound) }
             }
             return true
         } catch {
@@ -246,9 +248,10 @@ public final class REPL {
     func stream(_ sql: String, parameters: [String?] = [], to buffer: OutputBuffer, format: OutputFormat,
                 header: Bool = true) async throws -> Int {
         let session = try currentSession().with(limits: streamLimits)
-        var fileStyle = style
-        fileStyle.colour = style.colour && buffer === out
-        let writer = ResultStream(format: format, style: fileStyle, to: buffer, header: header)
+        // Streams go to files and scripts' output: no colour (a screen's results are collected).
+        var plain = style
+        plain.colour = false
+        let writer = ResultStream(format: format, style: plain, to: buffer, header: header)
         let clock = ContinuousClock()
         let start = clock.now
         let summary = try await cancellable {
@@ -267,13 +270,13 @@ public final class REPL {
     /// Runs a request with Ctrl-C cancelling it and a spinner once it takes a while; shows
     /// its result (it becomes the last result) and, with `:timing`, the statement's time
     /// (not the time spent reading the result in the pager).
-    func runShowing(expanded: Bool = false, _ request: @escaping @Sendable () async throws -> QueryResult) async throws {
+    func runShowing(format: OutputFormat? = nil, _ request: @escaping @Sendable () async throws -> QueryResult) async throws {
         let clock = ContinuousClock()
         let start = clock.now
         let result = try await cancellable(request)
         let elapsed = clock.now - start
         lastResult = result
-        show(result, format: expanded ? .expanded : format)
+        show(result, format: format)
         if timing {
             print("Time: \(Self.milliseconds(elapsed)) ms (database \(Self.milliseconds(result.elapsed)) ms)")
         }
@@ -367,7 +370,7 @@ public final class REPL {
     func report(_ error: Error, statement: String? = nil) {
         failed = true
         out.flush()
-        errors.write(ErrorRenderer.render(error, statement: statement, colour: style.colour && interactive))
+        errors.write(ErrorRenderer.render(error, statement: statement, colour: style.colour))
         errors.flush()
     }
 

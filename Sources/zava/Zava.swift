@@ -95,8 +95,8 @@ struct ReplCommand: AsyncParsableCommand {
                                           mode: interactive ? .interactive : .script(continueOnError: continueOnError),
                                           streamRowCap: rowCap, crlf: crlf, makeEmbedder: makeEmbedder)
                 for variable in variables {
-                    let (name, value) = variable.split(separator: "=", maxSplits: 1).map(String.init).pair
-                    repl.setVariable(name, to: value)
+                    guard let equals = variable.firstIndex(of: "=") else { continue } // validate() refused it
+                    repl.setVariable(String(variable[..<equals]), to: String(variable[variable.index(after: equals)...]))
                 }
                 if interactive {
                     await repl.run()
@@ -121,8 +121,3 @@ struct ReplCommand: AsyncParsableCommand {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
-
-private extension Array where Element == String {
-    /// `name=value` split once: the name and the (possibly empty) value.
-    var pair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
-}

@@ -18,7 +18,7 @@ public struct Variables: Sendable, Equatable {
     }
 
     /// `statement` with its variable references replaced, and the parameters they became,
-    /// numbered after the statement's own `$n` (a saved query's arguments come first).
+    /// numbered after `existing` (a saved query's arguments, its `$1 ... $n`, come first).
     public func bind(_ statement: String, after existing: [String?] = []) -> (sql: String, parameters: [String?]) {
         guard !values.isEmpty, statement.utf8.contains(UInt8(ascii: ":")) else { return (statement, existing) }
         let bytes = Array(statement.utf8)

@@ -51,18 +51,19 @@ final class ResultStream: @unchecked Sendable {
     /// Ends the output: the last batch and the footer (with the truncation notice when a row
     /// cap cut the result).
     func finish(_ summary: StatementSummary) {
+        let aligned = format == .table || format == .auto || format == .expanded
+        if aligned, columns.isEmpty, summary.columns.isEmpty {
+            out.write(summary.commandTag + "\n") // a statement without rows, as psql shows it
+            return
+        }
         switch format {
         case .json: out.write(rows == 0 ? "]\n" : "\n]\n")
-        case .table, .auto, .expanded:
-            guard !summary.columns.isEmpty || !columns.isEmpty else {
-                out.write(summary.commandTag + "\n")
-                return
-            }
-            if format == .expanded, rows == 0 { out.write("(0 rows)\n") }
-            if !batch.isEmpty || (rows == 0 && format != .expanded) { flushBatch() }
-            if format != .expanded || summary.truncated {
-                out.write(Footer.text(rows: rows, truncated: summary.truncated) + "\n")
-            }
+        case .table, .auto:
+            if !batch.isEmpty || rows == 0 { flushBatch() } // the header, even over no rows
+            out.write(Footer.text(rows: rows, truncated: summary.truncated) + "\n")
+        case .expanded:
+            if !batch.isEmpty { flushBatch() }
+            if rows == 0 || summary.truncated { out.write(Footer.text(rows: rows, truncated: summary.truncated) + "\n") }
         default: break
         }
     }
