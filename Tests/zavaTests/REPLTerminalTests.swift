@@ -250,16 +250,20 @@ extension ExecutableTests {
         try terminal.type("\\q")
     }
 
+    /// An executable shell script in `folder`: a stand-in editor or pager.
+    static func script(_ body: String, in folder: URL) throws -> URL {
+        let script = folder.appendingPathComponent("stand-in-\(UUID().uuidString.prefix(8)).sh")
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        return script
+    }
+
     /// psql's habits at the prompt, in the release binary: continuation prompts that show what
     /// is open, `exit` inside a statement, `\\e`, `\\watch` ended by Ctrl-C, `\\x auto`, `quit`.
     @Test func psqlHabitsAtThePrompt() async throws {
         try CLITests.provisioned()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zava-edit-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let editor = folder.appendingPathComponent("editor.sh")
         // The "editor" appends to what it was given, as a person would.
-        try Data("#!/bin/sh\nprintf ' * 6 as edited;\\n' >> \"$1\"\n".utf8).write(to: editor)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let editor = try Self.script("printf ' * 6 as edited;\\n' >> \"$1\"", in: try PsqlHabitsCLITests.folder())
         let terminal = try Terminal(["--as", "seattle"], environment: ["EDITOR": editor.path])
         try await terminal.waitFor("zava seattle=> ")
         try terminal.type("select 'it''s")
@@ -335,13 +339,10 @@ extension ExecutableTests {
     /// a result shorter than the screen is printed without the pager, however wide.
     @Test func timingLeavesOutThePagerAndShortResultsAreNotPaged() async throws {
         try CLITests.provisioned()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zava-pager-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let pager = folder.appendingPathComponent("pager.sh")
+        let folder = try PsqlHabitsCLITests.folder()
         let log = folder.appendingPathComponent("paged")
         // A reader who takes two seconds over the page.
-        try Data("#!/bin/sh\necho paged >> '\(log.path)'\nsleep 2\ncat\n".utf8).write(to: pager)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: pager.path)
+        let pager = try Self.script("echo paged >> '\(log.path)'\nsleep 2\ncat", in: folder)
         let terminal = try Terminal(["--as", "seattle"], environment: ["PAGER": pager.path])
         try await terminal.waitFor("zava seattle=> ")
         try terminal.type(":timing on")
