@@ -4,34 +4,42 @@ import ZavaPostgres
 
 /// The data layer every front end shares: one pool of analyst connections and the identities.
 public final class Database: Sendable {
-    /// Inside the package only (the endpoint reads its statistics): nothing outside zava borrows
-    /// a connection around the RLS protocol.
-    package let pool: ConnectionPool
+    /// Inside the package only (the endpoint reads its statistics): nothing outside zava runs a
+    /// statement around the RLS protocol.
+    package let executor: any StatementExecutor
     public let defaultLimits: QueryLimits
     /// Closed while the security checks fail (see `SecurityWatch`).
     public let gate = SecurityGate()
     /// Read once: the REPL and the MCP endpoint of one process share it.
     private let directory = Mutex<IdentityDirectory?>(nil)
-    private let probe: HealthProbe
+    /// Asks the server on a connection of its own; nil for an executor that is not a server.
+    private let probe: HealthProbe?
 
     public init(conninfo: String, poolSize: Int, perIdentityConnections: Int? = nil, acquireTimeout: Duration = .seconds(10),
                 limits: QueryLimits) {
-        pool = ConnectionPool(conninfo: conninfo, size: poolSize, perKeyLimit: perIdentityConnections, acquireTimeout: acquireTimeout)
+        executor = ConnectionPool(conninfo: conninfo, size: poolSize, perKeyLimit: perIdentityConnections, acquireTimeout: acquireTimeout)
         probe = HealthProbe(conninfo: conninfo)
+        defaultLimits = limits
+    }
+
+    /// The same rules over any statement executor (a test's fake that records what it is sent).
+    package init(executor: any StatementExecutor, limits: QueryLimits) {
+        self.executor = executor
+        probe = nil
         defaultLimits = limits
     }
 
     /// A session for one identity. There is deliberately no way to get one without an identity
     /// outside ZavaCore: no identity means no store rows, never head office.
     public func session(for identity: Identity, limits: QueryLimits? = nil) -> Session {
-        Session(identity: identity, pool: pool, gate: gate, limits: limits ?? defaultLimits)
+        Session(identity: identity, executor: executor, gate: gate, limits: limits ?? defaultLimits)
     }
 
     /// Catalogue reads with no identity: RLS shows them no store-owned rows. Not cut by the
     /// front end's row cap (`--max-rows 3` must not drop stores from the identities or facts
     /// from the doctor's security checks, where a fact never read would pass).
     var anonymous: Session {
-        Session(identity: nil, pool: pool, gate: gate,
+        Session(identity: nil, executor: executor, gate: gate,
                 limits: QueryLimits(rowCap: .max, statementTimeout: defaultLimits.statementTimeout))
     }
 
@@ -67,13 +75,13 @@ public final class Database: Sendable {
     /// Whether the database answers, asked on a connection of its own: a pool that every
     /// request keeps busy is `busy`, not down.
     public func health(within limit: Duration = .seconds(3)) async -> DatabaseHealth {
-        if let problem = await probe.problem(within: limit) { return .down(problem) }
-        let statistics = await pool.statistics
+        if let problem = await probe?.problem(within: limit) { return .down(problem) }
+        let statistics = await executor.statistics
         return statistics.inUse >= statistics.size ? .busy(statistics) : .up(statistics)
     }
 
     public func close() async {
-        await pool.close()
-        await probe.close()
+        await executor.close()
+        await probe?.close()
     }
 }

@@ -54,15 +54,15 @@ public struct QueryLimits: Sendable, Equatable {
 public struct Session: Sendable {
     /// nil only for the catalogue reads that need no identity (they see no store rows).
     public let identity: Identity?
-    let pool: ConnectionPool
+    let executor: any StatementExecutor
     let gate: SecurityGate
     public let limits: QueryLimits
     /// Who the pool charges for this session's requests besides the identity (an MCP token).
     public let principal: String?
 
-    init(identity: Identity?, pool: ConnectionPool, gate: SecurityGate, limits: QueryLimits, principal: String? = nil) {
+    init(identity: Identity?, executor: any StatementExecutor, gate: SecurityGate, limits: QueryLimits, principal: String? = nil) {
         self.identity = identity
-        self.pool = pool
+        self.executor = executor
         self.gate = gate
         self.limits = limits
         self.principal = principal
@@ -70,13 +70,13 @@ public struct Session: Sendable {
 
     /// The same session with other limits (e.g. a front end's own row cap).
     public func with(limits: QueryLimits) -> Session {
-        Session(identity: identity, pool: pool, gate: gate, limits: limits, principal: principal)
+        Session(identity: identity, executor: executor, gate: gate, limits: limits, principal: principal)
     }
 
     /// The same session charged to `principal` too: its requests share one quota of the pool
     /// whatever identity they run as.
     public func charged(to principal: String?) -> Session {
-        Session(identity: identity, pool: pool, gate: gate, limits: limits, principal: principal)
+        Session(identity: identity, executor: executor, gate: gate, limits: limits, principal: principal)
     }
 
     /// The pool's quota keys: the identity (anonymous catalogue reads share one) and the principal.
@@ -129,9 +129,7 @@ public struct Session: Sendable {
         var pipeline = pipeline(sql, parameters, settings: settings)
         pipeline.byteLimit = byteLimit
         let guarded: RowSink = identity?.isHeadOffice == true ? sink : ExecutionStatisticsGuard(wrapping: sink)
-        return try await pool.withConnection(charging: quotaKeys) { connection in
-            try await connection.execute(pipeline, into: guarded)
-        }
+        return try await executor.execute(pipeline, charging: quotaKeys, into: guarded)
     }
 
     func pipeline(_ sql: String, _ parameters: [String?], settings: [String: String] = [:]) -> PipelinedStatement {
@@ -165,7 +163,7 @@ public struct Session: Sendable {
         do {
             return try await body()
         } catch let error as ConnectionError where error.kind == .lost && !error.duringStatement && canRetry() {
-            await pool.discardIdle()
+            await executor.discardIdle()
             return try await body()
         }
     }

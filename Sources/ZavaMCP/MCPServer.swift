@@ -96,7 +96,7 @@ public final class MCPServer: Service, Sendable {
     /// Point-in-time figures for status displays.
     public func status() async -> MCPServerStatus {
         MCPServerStatus(url: listening.port.map(configuration.endpointURL(port:)), sessions: await host.sessionCount,
-                        inFlight: inFlight.count, pool: await database.pool.statistics, counters: metrics.counters)
+                        inFlight: inFlight.count, pool: await database.executor.statistics, counters: metrics.counters)
     }
 
     public func run() async throws {
@@ -120,7 +120,7 @@ public final class MCPServer: Service, Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 // Requests are answered on threads that may wait in libpq: one per pooled
                 // connection, and two for the requests that are not waiting.
-                let threads = BlockingExecutor(name: "zava-mcp", threads: database.pool.size + 2)
+                let threads = BlockingExecutor(name: "zava-mcp", threads: database.executor.size + 2)
                 group.addTask { [deadlines] in
                     // The timeouts are swept until the HTTP server has drained: calls still
                     // finishing during a graceful shutdown keep theirs.
@@ -181,7 +181,7 @@ public final class MCPServer: Service, Sendable {
         }
         router.get("/metrics") { [database, host, inFlight] request, _ -> Response in
             if let refusal = endpoint.refusingForeignOrigin(request) { return refusal }
-            metrics.observe(pool: await database.pool.statistics, sessions: await host.sessionCount, inFlight: inFlight.count)
+            metrics.observe(pool: await database.executor.statistics, sessions: await host.sessionCount, inFlight: inFlight.count)
             metrics.httpRequest(route: "metrics", method: "GET", status: 200)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))

@@ -103,18 +103,15 @@ package final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Runs one trusted statement and returns its rows as text (administrative queries).
-    package func queryText(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
-        try await withHandle { conn, connection in
-            let result = Connection.sendParams(conn, sql, parameters, synchronous: true)
-            defer { PQclear(result) }
-            try connection.check(result, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
-            return (0..<PQntuples(result)).map { row in
-                (0..<PQnfields(result)).map { column in
-                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
-                }
-            }
-        }
+    /// Runs one trusted statement outside any transaction zava opens (administrative queries:
+    /// migrations, the doctor's owner view) through the same pipeline as every statement,
+    /// collecting its typed rows.
+    package func query(_ sql: String, _ parameters: [String?] = []) async throws -> QueryResult {
+        let sink = CollectingSink()
+        let summary = try await execute(PipelinedStatement(setup: [], statement: sql, parameters: parameters, cleanup: [],
+                                                           rowLimit: .max), into: sink)
+        return QueryResult(columns: summary.columns, rows: sink.rows, truncated: summary.truncated,
+                           commandTag: summary.commandTag, elapsed: summary.elapsed)
     }
 
     /// Streams rows from a COPY ... FROM STDIN: `produce` is called until it returns nil.
@@ -175,10 +172,11 @@ package final class Connection: @unchecked Sendable {
     }
 
     private func loadTypeNames() async throws {
-        let rows = try await queryText("SELECT oid::text, format_type(oid, NULL) FROM pg_catalog.pg_type")
+        // Read before any type is known: both columns arrive as text.
+        let rows = try await query("SELECT oid::text, format_type(oid, NULL) FROM pg_catalog.pg_type").rows
         var names: [UInt32: String] = [:]
-        for row in rows {
-            if let oidText = row[0], let oid = UInt32(oidText), let name = row[1] { names[oid] = name }
+        for row in rows where row.count == 2 {
+            if let oid = UInt32(row[0].displayText), !row[1].isNull { names[oid] = row[1].displayText }
         }
         typeNames.store(names)
     }

@@ -30,7 +30,7 @@ package actor HealthProbe {
                     if let current, current.isHealthy { probe = current } else {
                         probe = try await Connection.connect(conninfo: conninfo, typeNames: TypeNameCache())
                     }
-                    _ = try await probe.queryText("SELECT 1")
+                    _ = try await probe.query("SELECT 1")
                     answer.give(.success(probe))
                 } catch {
                     answer.give(.failure(error))

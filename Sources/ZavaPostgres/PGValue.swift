@@ -17,6 +17,9 @@ public enum PGValue: Sendable, Hashable {
 
     public var isNull: Bool { if case .null = self { true } else { false } }
 
+    /// The display text, or nil for NULL (for code that reads a value it knows is text).
+    public var text: String? { isNull ? nil : displayText }
+
     /// The value as psql prints it in aligned output.
     public var displayText: String {
         switch self {

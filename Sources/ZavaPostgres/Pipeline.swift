@@ -70,23 +70,51 @@ package protocol RowSink: AnyObject, Sendable {
     func receive(row: RawRow) throws
 }
 
-/// One streamed row as the server sent it (text format). It points into libpq's buffer, so
-/// it is valid only inside the callback that receives it: never keep it. Writers that want
-/// the server's text (CSV, TSV) copy its bytes straight out; everyone else asks for the
-/// typed values.
+/// One streamed row as the server sent it (text format). From a connection it points into
+/// libpq's buffer, so it is valid only inside the callback that receives it: never keep it.
+/// Writers that want the server's text (CSV, TSV) copy its bytes straight out; everyone else
+/// asks for the typed values. A statement executor that is not a connection (a test's fake)
+/// hands out rows of its own text.
 public struct RawRow {
-    package let result: OpaquePointer
+    package enum Cells {
+        case result(OpaquePointer)
+        case text([String?])
+    }
+
+    package let cells: Cells
     package let kinds: [PGValueDecoder.Kind]
+
+    package init(result: OpaquePointer, kinds: [PGValueDecoder.Kind]) {
+        cells = .result(result)
+        self.kinds = kinds
+    }
+
+    /// A row of server text for `columns` (nil is NULL).
+    package init(text: [String?], columns: [Column]) {
+        cells = .text(text)
+        kinds = columns.map { PGValueDecoder.kind(for: $0.typeName) }
+    }
 
     public var count: Int { kinds.count }
 
-    public func isNull(_ column: Int) -> Bool { PQgetisnull(result, 0, Int32(column)) == 1 }
+    public func isNull(_ column: Int) -> Bool {
+        switch cells {
+        case .result(let result): PQgetisnull(result, 0, Int32(column)) == 1
+        case .text(let text): text[column] == nil
+        }
+    }
 
     /// The column's text, as the server sent it (empty for NULL: check `isNull`).
     public func withBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        let length = Int(PQgetlength(result, 0, Int32(column)))
-        return try PQgetvalue(result, 0, Int32(column)).withMemoryRebound(to: UInt8.self, capacity: length) {
-            try body(UnsafeBufferPointer(start: $0, count: length))
+        switch cells {
+        case .result(let result):
+            let length = Int(PQgetlength(result, 0, Int32(column)))
+            return try PQgetvalue(result, 0, Int32(column)).withMemoryRebound(to: UInt8.self, capacity: length) {
+                try body(UnsafeBufferPointer(start: $0, count: length))
+            }
+        case .text(let text):
+            var value = text[column] ?? ""
+            return try value.withUTF8(body)
         }
     }
 

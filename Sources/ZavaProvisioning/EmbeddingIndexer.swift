@@ -28,14 +28,14 @@ struct EmbeddingIndexer {
     func run(on connection: Connection, progress: @escaping @Sendable (EmbeddingProgress) -> Void) async throws -> EmbeddingReport {
         let clock = ContinuousClock()
         let start = clock.now
-        let recorded = try await connection.queryText(
-            "SELECT model_name, dimension::text FROM retail.embedding_models WHERE table_name = 'product_description_embeddings'")
-        let columnType = try await connection.queryText("""
+        let recorded = try await connection.query(
+            "SELECT model_name, dimension::text FROM retail.embedding_models WHERE table_name = 'product_description_embeddings'").rows
+        let columnType = try await connection.query("""
             SELECT format_type(atttypid, atttypmod) FROM pg_attribute
             WHERE attrelid = 'retail.product_description_embeddings'::regclass AND attname = 'description_embedding'
-            """).first?.first ?? nil
+            """).rows.first?.first?.text
         let wantedType = "vector(\(embedder.dimension))"
-        let rebuild = columnType != wantedType || recorded.first?[0] != embedder.modelName
+        let rebuild = columnType != wantedType || recorded.first?[0].text != embedder.modelName
         if rebuild {
             try await connection.executeScript("""
                 BEGIN;
@@ -51,15 +51,15 @@ struct EmbeddingIndexer {
                 COMMIT;
                 """)
         }
-        let products = try await connection.queryText("""
+        let products = try await connection.query("""
             SELECT p.product_id::text, \(EmbeddingSource.textSQL), e.source_hash
             FROM retail.products p LEFT JOIN retail.product_description_embeddings e USING (product_id)
             ORDER BY p.product_id
-            """)
+            """).rows
         let pending = products.compactMap { row -> (id: String, text: String, hash: String)? in
-            guard let id = row[0], let text = row[1] else { return nil }
+            guard let id = row[0].text, let text = row[1].text else { return nil }
             let hash = EmbeddingSource.hash(model: embedder.modelName, text: text)
-            return row[2] == hash ? nil : (id, text, hash)
+            return row[2].text == hash ? nil : (id, text, hash)
         }
         progress(EmbeddingProgress(done: 0, total: pending.count))
         var done = 0

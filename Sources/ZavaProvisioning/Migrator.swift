@@ -34,8 +34,8 @@ public struct Migrator: Sendable {
             CREATE TABLE IF NOT EXISTS zava_meta.schema_migrations (
                 name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
             """)
-        let applied = try await connection.queryText("SELECT name, checksum FROM zava_meta.schema_migrations")
-        let known = Dictionary(applied.compactMap { row in row[0].flatMap { name in row[1].map { (name, $0) } } },
+        let applied = try await connection.query("SELECT name, checksum FROM zava_meta.schema_migrations").rows
+        let known = Dictionary(applied.compactMap { row in row[0].text.flatMap { name in row[1].text.map { (name, $0) } } },
                                uniquingKeysWith: { first, _ in first })
         var names: [String] = []
         for migration in try migrations() where known[migration.name] != migration.checksum {
@@ -45,7 +45,7 @@ public struct Migrator: Sendable {
                 try? await connection.executeScript("ROLLBACK")
                 throw MigrationError(file: migration.name, underlying: error)
             }
-            _ = try await connection.queryText("""
+            _ = try await connection.query("""
                 INSERT INTO zava_meta.schema_migrations (name, checksum) VALUES ($1, $2)
                 ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()
                 """, [migration.name, migration.checksum])

@@ -52,7 +52,7 @@ public final class REPL {
 
     /// `makeEmbedder` is called at the first `:search` (loading a model takes a moment).
     /// `streamRowCap` caps streamed results (nil: no cap).
-    public init(database: Database, configuration: Configuration, preferences: Preferences, profile: String?,
+    public init(database: Database, configuration: Settings, preferences: Preferences, profile: String?,
                 format: OutputFormat, mode: Mode = .interactive, streamRowCap: Int? = nil, crlf: Bool = false,
                 makeEmbedder: @escaping @Sendable () throws -> any Embedder,
                 serverStatus: (@Sendable () async -> String)? = nil) async throws {
@@ -91,8 +91,8 @@ public final class REPL {
         signal(SIGPIPE, SIG_IGN) // a pager closed early must not end zava
     }
 
-    static func historyFile(_ configuration: Configuration) -> URL? {
-        if let path = configuration.values["ZAVA_HISTORY"] { return URL(fileURLWithPath: path) }
+    static func historyFile(_ configuration: Settings) -> URL? {
+        if let file = configuration.historyFile { return file }
         let environment = ProcessInfo.processInfo.environment
         let state = environment["XDG_STATE_HOME"].map { URL(fileURLWithPath: $0) }
             ?? environment["HOME"].map { URL(fileURLWithPath: $0).appendingPathComponent(".local/state") }

@@ -10,7 +10,7 @@ struct DBCommand: AsyncParsableCommand {
         subcommands: [Init.self, Start.self, Stop.self, Status.self, Reset.self, URL.self, Migrate.self, Seed.self])
 
     static func embedded(_ runtime: Runtime) throws -> EmbeddedCluster {
-        guard runtime.configuration.usesEmbeddedCluster else {
+        guard runtime.settings.usesEmbeddedCluster else {
             throw ValidationError("an external database is configured (ZAVA_DATABASE_URL or PG* variables); the embedded cluster is not used")
         }
         return runtime.provisioner.cluster
@@ -57,7 +57,7 @@ struct DBCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let runtime = try Runtime.load(readingPreferences: false)
-                guard runtime.configuration.usesEmbeddedCluster else {
+                guard runtime.settings.usesEmbeddedCluster else {
                     print("external database (ZAVA_DATABASE_URL / PG* variables)")
                     return
                 }
@@ -108,7 +108,7 @@ struct DBCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let runtime = try Runtime.load(readingPreferences: false)
-                if runtime.configuration.usesEmbeddedCluster { try runtime.provisioner.cluster.start() }
+                if runtime.settings.usesEmbeddedCluster { try runtime.provisioner.cluster.start() }
                 let applied = try await runtime.provisioner.migrate()
                 Console.info(applied.isEmpty ? "Schema is up to date." : "Applied: \(applied.joined(separator: ", "))")
             }
@@ -122,7 +122,7 @@ struct DBCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let runtime = try Runtime.load(readingPreferences: false)
-                if runtime.configuration.usesEmbeddedCluster { try runtime.provisioner.cluster.start() }
+                if runtime.settings.usesEmbeddedCluster { try runtime.provisioner.cluster.start() }
                 let report = try await runtime.provisioner.seed(scale: scale, progress: Console.seedProgress())
                 Console.report(.seeded(report))
             }

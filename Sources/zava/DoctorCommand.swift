@@ -13,7 +13,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let runtime = try Runtime.load()
             let database = try await runtime.openDatabase()
             let doctor = Doctor(database: database, adminConninfo: runtime.adminConninfo,
-                                embeddingModel: EmbedderFactory.modelName(runtime.configuration))
+                                embeddingModel: EmbedderFactory.modelName(runtime.settings))
             let report = try await doctor.fullReport()
             await database.close()
             print(report.rendered(), terminator: "")
@@ -42,9 +42,9 @@ extension Runtime {
     /// The owner's connection for the doctor's health checks: the embedded cluster's owner, or
     /// `ZAVA_ADMIN_DATABASE_URL` for an external database (nil: the doctor says it saw less).
     var adminConninfo: String? {
-        configuration.usesEmbeddedCluster
+        settings.usesEmbeddedCluster
             ? try? provisioner.cluster.conninfo(role: .owner, database: provisioner.database)
-            : configuration.adminConninfo
+            : settings.adminConninfo
     }
 
     /// `openDatabase`, then the doctor's security checks (one round trip on the pool's first

@@ -5,7 +5,7 @@ import ZavaREPL
 
 /// Wiring shared by the subcommands: configuration, the user's preferences, project files, the database.
 struct Runtime {
-    let configuration: Configuration
+    let settings: Settings
     let preferences: Preferences
     let files: ProjectFiles
 
@@ -15,29 +15,29 @@ struct Runtime {
     /// the binary's `sql/`), so zava works the same from any working directory.
     static func load(readingPreferences: Bool = true) throws -> Runtime {
         let files = try ProjectFiles.locate()
-        return Runtime(configuration: try Configuration.load(directory: files.root),
+        return Runtime(settings: try Settings.load(directory: files.root),
                        preferences: readingPreferences ? try Preferences.load() : Preferences(), files: files)
     }
 
     /// Flags first, then `ZAVA_*` settings, then the config file.
-    func profile(_ flag: String?) -> String? { flag ?? configuration.values["ZAVA_PROFILE"] ?? preferences.profile }
+    func profile(_ flag: String?) -> String? { flag ?? settings.profile ?? preferences.profile }
 
     func rowCap(_ flag: Int?) -> Int {
-        flag ?? (configuration.values["ZAVA_ROW_CAP"] == nil ? preferences.rowCap : nil) ?? configuration.rowCap
+        flag ?? settings.explicitRowCap ?? preferences.rowCap ?? settings.rowCap
     }
 
-    var provisioner: Provisioner { Provisioner(configuration: configuration, files: files) }
+    var provisioner: Provisioner { Provisioner(settings: settings, files: files) }
 
-    /// Scale of the first seed when `zava` provisions the embedded cluster itself (`ZAVA_SEED_SCALE`).
-    var seedScale: Double { configuration.values["ZAVA_SEED_SCALE"].flatMap(Double.init) ?? 1 }
+    /// Scale of the first seed when `zava` provisions the embedded cluster itself.
+    var seedScale: Double { settings.seedScale }
 
     /// Opens the data layer, starting (and on first use provisioning) the embedded cluster.
     func openDatabase(rowCap: Int? = nil) async throws -> Database {
         let conninfo = try await provisioner.prepare(seedScale: seedScale, events: Console.report)
-        return Database(conninfo: conninfo, poolSize: configuration.poolSize,
-                        perIdentityConnections: configuration.perIdentityConnections, acquireTimeout: configuration.acquireTimeout,
-                        limits: QueryLimits(rowCap: self.rowCap(rowCap), statementTimeout: configuration.statementTimeout,
-                                            maxStatementBytes: configuration.maxStatementBytes))
+        return Database(conninfo: conninfo, poolSize: settings.poolSize,
+                        perIdentityConnections: settings.perIdentityConnections, acquireTimeout: settings.acquireTimeout,
+                        limits: QueryLimits(rowCap: self.rowCap(rowCap), statementTimeout: settings.statementTimeout,
+                                            maxStatementBytes: settings.maxStatementBytes))
     }
 }
 
@@ -100,7 +100,7 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     } catch let exit as ExitCodeConvertible {
         throw exit
     } catch {
-        Console.info("zava: \(error)")
+        Console.info("zava: \(ErrorReport(error, for: .local).text)")
         throw ExitCodeError.failure
     }
 }

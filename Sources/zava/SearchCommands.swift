@@ -27,7 +27,7 @@ struct SearchCommand: AsyncParsableCommand {
             let database = try await runtime.openCheckedDatabase(override: rls)
             defer { Task { await database.close() } }
             let identity = try await database.identities().resolve(profile)
-            let search = ProductSearch(session: database.session(for: identity), embedder: try EmbedderFactory.make(runtime.configuration))
+            let search = ProductSearch(session: database.session(for: identity), embedder: try EmbedderFactory.make(runtime.settings))
             let result = try await search.search(SearchRequest(query: text, maxRows: limit, similarityThreshold: threshold,
                                                                mode: searchMode, category: category, inStockOnly: inStock))
             FileHandle.standardOutput.write(Data(format.render(result).utf8))
@@ -46,7 +46,7 @@ struct EmbedCommand: AsyncParsableCommand {
         try await reportingErrors {
             let runtime = try Runtime.load()
             if let check {
-                let embedder = try EmbedderFactory.make(runtime.configuration)
+                let embedder = try EmbedderFactory.make(runtime.settings)
                 let clock = ContinuousClock()
                 let start = clock.now
                 let vector = try await embedder.embed([check]).first ?? []
@@ -55,7 +55,7 @@ struct EmbedCommand: AsyncParsableCommand {
                 return
             }
             _ = try await runtime.provisioner.prepare(seedScale: runtime.seedScale, embedding: false, events: Console.report)
-            let embedder = try EmbedderFactory.make(runtime.configuration)
+            let embedder = try EmbedderFactory.make(runtime.settings)
             Console.report(.embedding(model: embedder.modelName))
             let report = try await runtime.provisioner.embed(with: embedder, progress: Console.embeddingProgress())
             Console.report(.embedded(report))

@@ -17,9 +17,9 @@ enum Serve {
         let interactive = !options.noREPL && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         var logger = Logger(label: "zava.mcp", factory: StandardErrorLogHandler.init(label:))
         // In the REPL's terminal only warnings; headless, the request log (stderr).
-        logger.logLevel = runtime.configuration.values["ZAVA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        logger.logLevel = runtime.settings.logLevel
             ?? (interactive ? .warning : .info)
-        let server = try await MCPServer(database: database, configuration: options.configuration(runtime.configuration),
+        let server = try await MCPServer(database: database, configuration: options.configuration(runtime.settings),
                                          search: EmbeddingProductSearch(embedder: makeEmbedder), logger: logger)
         func cannotListen(_ error: Error) -> ServeError {
             ServeError(message: "cannot listen on \(server.configuration.host):\(server.configuration.port): \(error)"
@@ -36,7 +36,7 @@ enum Serve {
         let watch = SecurityWatch(database: database, enforcing: enforcingRLS, logger: logger)
         let rechecks = Task {
             let hangups = await UnixSignalsSequence(trapping: .sighup).map { _ in () }
-            await watch.run(every: runtime.configuration.securityRecheckInterval, wakeups: hangups)
+            await watch.run(every: runtime.settings.securityRecheckInterval, wakeups: hangups)
         }
         defer { rechecks.cancel() }
         do {
@@ -60,7 +60,7 @@ enum Serve {
             exit(failed ? 1 : 0)
         }
         try await BlockingExecutor(name: "zava-repl").run {
-            let repl = try await REPL(database: database, configuration: runtime.configuration, preferences: runtime.preferences,
+            let repl = try await REPL(database: database, configuration: runtime.settings, preferences: runtime.preferences,
                                       profile: runtime.profile(profile), format: format, makeEmbedder: makeEmbedder, serverStatus: { await server.status().description })
             await repl.run()
         }

@@ -73,7 +73,7 @@ struct ServeOptions: ParsableArguments {
         if let httpThreads, httpThreads < 1 { throw ValidationError("--http-threads must be at least 1") }
     }
 
-    func configuration(_ settings: Configuration) -> MCPServerConfiguration {
+    func configuration(_ settings: Settings) -> MCPServerConfiguration {
         MCPServerConfiguration(
             host: host ?? settings.serverHost, port: port ?? settings.serverPort, path: path ?? settings.mcpPath,
             stateless: stateless, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins, maxBodyBytes: maxBodyBytes,

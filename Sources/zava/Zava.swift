@@ -82,15 +82,15 @@ struct ReplCommand: AsyncParsableCommand {
             let database = try await runtime.openCheckedDatabase(rowCap: rowCap, override: rls)
             defer { Task { await database.close() } }
             let interactive = script == nil && isatty(STDIN_FILENO) == 1
-            let configuration = runtime.configuration
-            let embedders = EmbedderCache { try EmbedderFactory.make(configuration) }
+            let settings = runtime.settings
+            let embedders = EmbedderCache { try EmbedderFactory.make(settings) }
             let makeEmbedder: @Sendable () throws -> any Embedder = { try embedders.get() }
             let format = self.format ?? runtime.preferences.format ?? .table
             if endpoint.serve {
                 try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
                                     enforcingRLS: !rls.allowUnenforcedRLS, makeEmbedder: makeEmbedder)
             } else {
-                let repl = try await REPL(database: database, configuration: configuration, preferences: runtime.preferences,
+                let repl = try await REPL(database: database, configuration: settings, preferences: runtime.preferences,
                                           profile: runtime.profile(profile), format: format,
                                           mode: interactive ? .interactive : .script(continueOnError: continueOnError),
                                           streamRowCap: rowCap, crlf: crlf, makeEmbedder: makeEmbedder)

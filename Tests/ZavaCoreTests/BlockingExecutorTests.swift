@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import ZavaCore
 @testable import ZavaPostgres
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 /// The executor the MCP endpoint answers on: statements block its threads, never the work
 /// queued behind them, and everything it runs can still be cancelled.

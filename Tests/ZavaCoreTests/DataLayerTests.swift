@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import ZavaCore
 @testable import ZavaPostgres
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 @Suite struct DataLayerTests {
     @Test func decodesEveryTypeExactly() async throws {
@@ -123,12 +123,12 @@ import Testing
         let session = analyst.session(for: .headOffice)
         _ = try await session.run("SELECT 1")
         let admin = try await database.rawConnection(.superuser)
-        _ = try await admin.queryText("""
+        _ = try await admin.textRows("""
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'zava_analyst' AND datname = $1
             """, [database.name])
         try await Task.sleep(for: .milliseconds(100))
         #expect(try await session.run("SELECT 4").rows == [[.int(4)]])
-        #expect(await analyst.pool.statistics.inUse == 0)
+        #expect(await analyst.executor.statistics.inUse == 0)
         await analyst.close()
     }
 
@@ -154,7 +154,7 @@ import Testing
         }
         #expect(results.count == 400)
         for (profile, count) in results { #expect(count == expected[profile], "\(profile)") }
-        #expect(await analyst.pool.statistics.open <= 3)
+        #expect(await analyst.executor.statistics.open <= 3)
         await analyst.close()
     }
 

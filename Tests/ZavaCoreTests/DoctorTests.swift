@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 /// `zava doctor`'s checks: all pass on a correctly provisioned database, and each way around
 /// RLS that an operator could leave behind is reported as a failure.
@@ -38,7 +38,7 @@ import Testing
         #expect(report.rlsEnforced)
         let fullReportOnly = Set(DoctorRules.health([:], embeddingModel: nil, staleEmbeddings: nil).map(\.name) + ["vantage"])
         #expect(Set(report.checks.map(\.name)).isDisjoint(with: fullReportOnly), "\(report.rendered())")
-        #expect(await analyst.pool.statistics.open == 1, "no extra connection")
+        #expect(await analyst.executor.statistics.open == 1, "no extra connection")
         #expect(try await analyst.anonymous.run("SELECT pg_backend_pid()").rows == backend, "the same backend served it")
         await analyst.close()
     }
@@ -181,7 +181,7 @@ import Testing
     @Test func everyRevokedFunctionGrantedBackFails() async throws {
         let database = try await TestEnvironment.shared.database("doctor_grant_back")
         let admin = try await database.rawConnection(.superuser)
-        let functions = try await admin.queryText("""
+        let functions = try await admin.textRows("""
             SELECT p.oid::regprocedure::text, p.proname FROM pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace
               AND (p.proname LIKE 'pg\\_stat\\_%' OR p.proname IN (\(DoctorQueries.inferenceFunctions.map { "'\($0)'" }.joined(separator: ","))))
               AND NOT has_function_privilege('zava_analyst', p.oid, 'EXECUTE')

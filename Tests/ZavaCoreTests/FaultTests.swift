@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ZavaCore
 @testable import ZavaPostgres
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 /// Faults in the data layer: an operator killing a backend mid-query, a full pool queue,
 /// results too large to hold. Each fails fast with a clear error or is cut and reported,
@@ -18,7 +18,7 @@ import Testing
         let sleeper = Task { try await session.run("SELECT pg_sleep(4), 'finished' AS marker") }
         var terminated = false
         while !terminated, clock.now - start < .seconds(3) {
-            let rows = try await admin.queryText("""
+            let rows = try await admin.textRows("""
                 SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity
                 WHERE datname = $1 AND usename = 'zava_analyst' AND query LIKE 'SELECT pg_sleep(4)%' AND state = 'active'
                 """, [database.name])
@@ -35,7 +35,7 @@ import Testing
         }
         #expect(clock.now - start < .seconds(3), "failed at once, not after a retried pg_sleep(4)")
         #expect(try await session.run("SELECT count(DISTINCT store_id) FROM retail.orders").rows == [[.int(1)]])
-        #expect(await analyst.pool.statistics.inUse == 0)
+        #expect(await analyst.executor.statistics.inUse == 0)
         await analyst.close()
     }
 
@@ -43,9 +43,9 @@ import Testing
         let database = try await TestEnvironment.shared.database("faults_queue")
         let pool = ConnectionPool(conninfo: try database.conninfo(.analyst), size: 1, acquireTimeout: .seconds(5), maxWaiters: 4)
         let limits = QueryLimits(rowCap: 10, statementTimeout: .seconds(10))
-        let session = Session(identity: .headOffice, pool: pool, gate: SecurityGate(), limits: limits)
+        let session = Session(identity: .headOffice, executor: pool, gate: SecurityGate(), limits: limits)
         let other = Session(identity: Identity(profile: "other", rlsUserID: UUID(), storeName: "Other", storeID: 99),
-                            pool: pool, gate: SecurityGate(), limits: limits)
+                            executor: pool, gate: SecurityGate(), limits: limits)
         let holder = Task { try await session.run("SELECT pg_sleep(1.5)") }
         let opened = await eventually { await pool.statistics.inUse == 1 }
         try #require(opened)

@@ -5,8 +5,8 @@ import Testing
 /// Hosted embedder configuration. (Its HTTP behaviour is tested end to end through the
 /// `zava` executable against a local stand-in server: Tests/zavaTests/HostedEmbeddingTests.)
 @Suite struct HostedEmbedderConfigurationTests {
-    func configuration(_ values: [String: String]) throws -> Configuration {
-        try Configuration(values: values, directory: URL(fileURLWithPath: "/tmp"))
+    func configuration(_ values: [String: String]) throws -> Settings {
+        try Settings(values: values, directory: URL(fileURLWithPath: "/tmp"))
     }
 
     @Test func missingOrInvalidSettingsAreClearErrors() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ZavaCore
 @testable import ZavaPostgres
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 /// The attack catalogue (`SQLAttack.all`) through the data layer, as the REPL and `zava -c`
 /// run it: each attack has its stated outcome, and the next request on the same connection is
@@ -55,7 +55,7 @@ import Testing
         // pg_locks is revoked from PUBLIC (it shows other backends' locks): the superuser reads it.
         let backend = try await session.run("SELECT pg_backend_pid()").rows[0][0].displayText
         let advisory = try await database.rawConnection(.superuser)
-            .queryText("SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' AND pid = \(backend)")
+            .textRows("SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' AND pid = \(backend)")
         #expect(advisory == [["0"]], "advisory locks left on the connection")
         let leftovers = try await session.run("""
             SELECT (SELECT count(*) FROM pg_prepared_statements) + (SELECT count(*) FROM pg_cursors WHERE name <> '')

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ZavaCore
 @testable import ZavaPostgres
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 /// Inference: what a store identity could learn about other stores' rows without ever seeing
 /// one (execution statistics, counters, other sessions' statements), and requests that would
@@ -234,7 +234,7 @@ import Testing
         let outcome = await work.result
         #expect(clock.now - start < .seconds(1), "answered within the cancel's grace")
         #expect((try? outcome.get()) == nil, "a stopped backend cannot have answered")
-        #expect(await analyst.pool.statistics.open == 0, "the connection was given up")
+        #expect(await analyst.executor.statistics.open == 0, "the connection was given up")
         await analyst.close()
     }
 
@@ -245,8 +245,8 @@ import Testing
     @Test func oneIdentityCannotStarveTheOthers() async throws {
         let (analyst, seattle) = try await Self.seattle("inference_fair", poolSize: 4, statementTimeout: .seconds(20))
         let sleepers = (0..<7).map { _ in Task { try await seattle.run("SELECT pg_sleep(6)") } }
-        let busy = await eventually { await analyst.pool.statistics.inUse == 3 }
-        let statistics = await analyst.pool.statistics
+        let busy = await eventually { await analyst.executor.statistics.inUse == 3 }
+        let statistics = await analyst.executor.statistics
         #expect(busy, "\(statistics)")
         let clock = ContinuousClock()
         let start = clock.now
@@ -256,7 +256,7 @@ import Testing
         #expect(clock.now - start < .seconds(4), "head office waited \(clock.now - start)")
         let tacoma = analyst.session(for: try await analyst.identities().resolve("tacoma"))
         #expect(try await tacoma.run("SELECT 2").rows == [[.int(2)]])
-        #expect(await analyst.pool.statistics.inUse == 3, "Seattle never held the fourth connection")
+        #expect(await analyst.executor.statistics.inUse == 3, "Seattle never held the fourth connection")
         // The health check uses a connection of its own: a busy pool is not a dead database.
         #expect(await analyst.health().isServing)
         for sleeper in sleepers { sleeper.cancel() }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaCore
 
 /// Every store sees exactly its own rows through the data layer; head office sees all;

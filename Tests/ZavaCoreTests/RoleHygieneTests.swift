@@ -1,25 +1,25 @@
 import Testing
 @testable import ZavaCore
 @testable import ZavaPostgres
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 /// The analyst role cannot get around RLS or change anything, even outside zava's protocol.
 @Suite struct RoleHygieneTests {
     @Test func analystRoleHasNoPowers() async throws {
         let database = try await TestEnvironment.shared.database("roles")
         let analyst = try await database.rawConnection(.analyst)
-        let attributes = try await analyst.queryText(
+        let attributes = try await analyst.textRows(
             "SELECT rolsuper::text, rolbypassrls::text, rolcreaterole::text, rolcreatedb::text FROM pg_roles WHERE rolname = current_user")
         #expect(attributes.first == ["false", "false", "false", "false"])
-        let owned = try await analyst.queryText(
+        let owned = try await analyst.textRows(
             "SELECT count(*)::text FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)")
         #expect(owned.first?.first == "0")
-        let unprotected = try await analyst.queryText("""
+        let unprotected = try await analyst.textRows("""
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'retail' AND c.relkind = 'r' AND NOT (c.relrowsecurity AND c.relforcerowsecurity)
             """)
         #expect(unprotected.isEmpty, "tables without enabled+forced RLS: \(unprotected)")
-        let tables = try await analyst.queryText(
+        let tables = try await analyst.textRows(
             "SELECT count(*)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'retail' AND c.relkind = 'r'")
         #expect(tables.first?.first == "11")
     }
@@ -48,7 +48,7 @@ import Testing
         let database = try await TestEnvironment.shared.database("roles_deny")
         let analyst = try await database.rawConnection(.analyst)
         do {
-            _ = try await analyst.queryText(sql)
+            _ = try await analyst.textRows(sql)
             Issue.record("analyst ran: \(sql)")
         } catch let error as DatabaseError {
             #expect(error.sqlState == "42501", "\(sql) failed with \(error.sqlState) \(error.message), not a permission error")

@@ -1,5 +1,5 @@
 import Testing
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaCore
 
 /// The schema is the public sample's (seed-facts), so its SQL and prompts work unchanged.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaCore
 @testable import ZavaPostgres
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaCore
 @testable import ZavaProvisioning
 
@@ -18,7 +18,7 @@ import ZavaTestSupport
         let first = try await TestEnvironment.shared.database("seed_a")
         let second = try await TestEnvironment.shared.database("seed_b")
         let environment = TestEnvironment.shared
-        let provisioner = Provisioner(configuration: environment.configuration, files: environment.files, database: second.name)
+        let provisioner = Provisioner(settings: environment.configuration, files: environment.files, database: second.name)
         try await provisioner.seed(scale: TestEnvironment.seedScale)
         let a = try await first.ownerScalar(Self.checksumSQL)
         let b = try await second.ownerScalar(Self.checksumSQL)
@@ -50,7 +50,7 @@ import ZavaTestSupport
     @Test func badScaleIsRefused() async throws {
         let database = try await TestEnvironment.shared.database("seed_bad")
         let environment = TestEnvironment.shared
-        let provisioner = Provisioner(configuration: environment.configuration, files: environment.files, database: database.name)
+        let provisioner = Provisioner(settings: environment.configuration, files: environment.files, database: database.name)
         await #expect(throws: SeedScaleError.self) { try await provisioner.seed(scale: 0) }
         await #expect(throws: SeedScaleError.self) { try await provisioner.seed(scale: -1) }
     }

@@ -182,7 +182,7 @@ struct DirectToolCallEquivalenceTests {
         let cases = Self.cases.map { $0.merging(["session": !stateless, "headers": Self.seattle]) { $1 } }
         let report = try await PythonClient.run("raw", url: running.url, ["cases": cases], as: RawReport.self)
         try await running.stop()
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
         return (report, running.logs.all)
     }
 
@@ -257,7 +257,7 @@ struct DirectToolCallEquivalenceTests {
         #expect(try #require(answer.seconds) < 8, "the call did not wait for pg_sleep(10)")
         #expect(answer.status == 200 && answer.headers?["content-type"] == "application/json")
         #expect(answer.body?.contains(#""isError":true"#) == true && answer.body?.contains("cancel") == true, "\(answer.body ?? "")")
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
     }
 
     @Test("the request timeout stops a call and says so, on both paths", arguments: [true, false])
@@ -280,7 +280,7 @@ struct DirectToolCallEquivalenceTests {
         #expect(calls.first?.isError == true && calls.first?.text?.contains("no answer within the request timeout of 1 s") == true,
                 "\(calls)")
         #expect(calls.last?.isError == true && calls.last?.text?.contains("timeout") == true, "\(calls)")
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
     }
 }
 

@@ -72,7 +72,7 @@ struct HTTPAttackTests {
         let database = try await MCPFixture.shared.analyst(poolSize: 2)
         let running = try await RunningServer.start(database) { $0.stateless = true }
         try await Self.run(Self.headerCases, on: running)
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
         await database.close()
     }
 

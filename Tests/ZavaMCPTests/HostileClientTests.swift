@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaMCP
 
 /// Clients that send garbage, too much, the wrong things, or vanish mid-call: each gets a clear
@@ -51,7 +51,7 @@ struct HostileClientTests {
         #expect(try result("no session").status == 400)
         let forged = try result("forged internal header")
         #expect(forged.status == 200 && forged.body?.contains(#"\"profile\":\"seattle\""#) == true, "\(forged.body ?? "")")
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
     }
 
     @Test("unknown tools, wrong parameter types and bad SQL are tool errors; the session keeps working")
@@ -94,7 +94,7 @@ struct HostileClientTests {
             let shaped = try CompactResult.decode(failure.text)
             #expect(shaped.err != nil && shaped.n == 0, "errors keep the sample's {err, c, r, n} shape")
         }
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
     }
 
     @Test("a client that disconnects mid-call: its query is cancelled and its connection returns to the pool")
@@ -106,13 +106,13 @@ struct HostileClientTests {
             try await PythonClient.run("disconnect", url: running.url,
                                        ["identity": "seattle", "sql": "SELECT pg_sleep(5)", "after": 0.7], as: DisconnectReport.self)
         }
-        let running1 = await eventually(within: .seconds(20)) { await database.pool.statistics.inUse == 1 }
+        let running1 = await eventually(within: .seconds(20)) { await database.executor.statistics.inUse == 1 }
         #expect(running1, "the slow query started")
         _ = try await client.value
-        let released = await eventually(within: .seconds(2)) { await database.pool.statistics.inUse == 0 }
+        let released = await eventually(within: .seconds(2)) { await database.executor.statistics.inUse == 0 }
         #expect(released, "the connection came back without waiting for pg_sleep(5)")
         #expect(ContinuousClock.now - started < .seconds(20))
-        let stats = await database.pool.statistics
+        let stats = await database.executor.statistics
         #expect(stats.open <= stats.size && stats.waiting == 0)
 
         let after = try await PythonClient.run("sessions", url: running.url, ["cases": [

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaMCP
 
 /// What `InferenceTests` proves through the data layer, over HTTP: one identity's slow calls
@@ -30,7 +30,7 @@ struct InferenceOverMCPTests {
                 "sql": "SELECT 'slept' AS outcome FROM pg_sleep(6)",
             ], as: ConcurrentReport.self, timeout: .seconds(90))
         }
-        let busy = await eventually(within: .seconds(20)) { await database.pool.statistics.inUse == 3 }
+        let busy = await eventually(within: .seconds(20)) { await database.executor.statistics.inUse == 3 }
         #expect(busy)
         let report = try await PythonClient.run("raw", url: running.url, ["cases": [
             Self.call("SELECT count(DISTINCT store_id) AS stores FROM retail.orders", as: SampleIdentity.headOffice),
@@ -73,7 +73,7 @@ struct InferenceOverMCPTests {
                 "calls_per_session": 1, "sql": "SELECT 'slept' AS outcome FROM pg_sleep(10)",
             ], as: ConcurrentReport.self, timeout: .seconds(60))
         }
-        let full = await eventually(within: .seconds(20)) { await database.pool.statistics.inUse == 2 }
+        let full = await eventually(within: .seconds(20)) { await database.executor.statistics.inUse == 2 }
         #expect(full)
         let health = try await PythonClient.run("raw", url: running.url, ["cases": [
             ["name": "health", "method": "GET", "path": "/healthz"],

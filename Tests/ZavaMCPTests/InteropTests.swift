@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import ZavaCore
 import ZavaPostgres
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaMCP
 
 /// The official Python MCP client against the real endpoint over real PostgreSQL.

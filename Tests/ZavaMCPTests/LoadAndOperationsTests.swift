@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaMCP
 
 /// Many clients at once, health and metrics, and a clean shutdown.
@@ -41,7 +41,7 @@ struct LoadAndOperationsTests {
             }
         }
         #expect(answered == 200)
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
     }
 
     @Test("/healthz follows the database, /metrics counts tools, refusals and pool use")

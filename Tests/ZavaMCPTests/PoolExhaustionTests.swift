@@ -31,7 +31,7 @@ struct PoolExhaustionTests {
         #expect(slept.count == 1 && busy.count == 2, "\(calls)")
         #expect(report.seconds < 5)
         #expect(after.sessions.first?.calls?.first?.text == #"{"c":["one"],"r":[[1]],"n":1}"#)
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
         await database.close()
     }
 }

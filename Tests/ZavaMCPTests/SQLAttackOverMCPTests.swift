@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaMCP
 
 /// The attack catalogue (`SQLAttack.all`, also run through the data layer by `HostileSQLTests`)
@@ -47,7 +47,7 @@ struct SQLAttackOverMCPTests {
         let after = try CompactResult.decode(results[attacks.count].text)
         #expect(after.r.first == [.number(Double(own)), .number(1)])
         #expect(results[attacks.count + 1].text?.contains("\"profile\":\"seattle\"") == true)
-        #expect(await database.pool.statistics.inUse == 0)
+        #expect(await database.executor.statistics.inUse == 0)
         await database.close()
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
-import ZavaTestSupport
+import ZavaTesting
 @testable import ZavaREPL
 
 @Suite struct SearchCommandTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import ZavaCore
-@testable import ZavaTestSupport
+@testable import ZavaTesting
 
 /// `zava doctor` and the start-up refusal, through the executable: against its own embedded
 /// cluster, and against throwaway database clones given as an external database.

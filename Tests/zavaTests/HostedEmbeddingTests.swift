@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
-import ZavaTestSupport
+import ZavaTesting
 
 /// The hosted (OpenAI / Azure OpenAI compatible) embedder, through `zava embed --check`,
 /// against a local stand-in server (Fixtures/embeddings_server.py).

@@ -75,9 +75,9 @@ if which == "completion" {
     exit(candidates > 0 ? 0 : 1)
 }
 
-let configuration = try Configuration.load()
+let configuration = try Settings.load()
 let files = try ProjectFiles.locate()
-let conninfo = try await Provisioner(configuration: configuration, files: files).prepare()
+let conninfo = try await Provisioner(settings: configuration, files: files).prepare()
 let database = Database(conninfo: conninfo, poolSize: 1, limits: QueryLimits(rowCap: 1000, statementTimeout: .seconds(30)))
 let seattle = try await database.identities().resolve("seattle")
 let session = database.session(for: seattle)

@@ -76,29 +76,25 @@ public struct Doctor: Sendable {
     public func fullReport() async throws -> DoctorReport {
         var checks = try await securityReport().checks
         let health: [String: String]
-        let products: [[String?]]
+        let products: [[PGValue]]
         if let adminConninfo {
             let connection = try await Connection.connect(conninfo: adminConninfo, typeNames: TypeNameCache())
-            let user = try await connection.queryText("SELECT current_user::text").first?.first ?? nil
+            let user = try await connection.query("SELECT current_user::text").rows.first?.first?.text
             checks.insert(DoctorCheck("vantage", .pass,
                                       "security as the analyst role; versions, indexes, embeddings as \(user ?? "the owner") (sees every row)"), at: 0)
-            health = Dictionary(try await connection.queryText(DoctorQueries.health).compactMap { row in
-                row[0].map { ($0, row[1] ?? "") }
-            }, uniquingKeysWith: { first, _ in first })
-            products = try await connection.queryText(DoctorQueries.productTexts)
+            health = Self.facts(try await connection.query(DoctorQueries.health))
+            products = try await connection.query(DoctorQueries.productTexts).rows
         } else {
             checks.insert(DoctorCheck("vantage", .warn,
                                       "analyst connection only: every check shows what the analyst role can see; "
                                       + "set ZAVA_ADMIN_DATABASE_URL to the owner's connection for a complete audit"), at: 0)
             health = Self.facts(try await database.anonymous.run(DoctorQueries.health))
-            products = try await database.anonymous.run(DoctorQueries.productTexts).rows.map { row in
-                row.map { $0.isNull ? nil : $0.displayText }
-            }
+            products = try await database.anonymous.run(DoctorQueries.productTexts).rows
         }
         let stale = embeddingModel.map { model in
             products.filter { row in
-                guard let text = row[1] else { return false }
-                return row[2] != nil && row[2] != EmbeddingSource.hash(model: model, text: text)
+                guard let text = row[1].text, let hash = row[2].text else { return false }
+                return hash != EmbeddingSource.hash(model: model, text: text)
             }.count
         }
         checks += DoctorRules.health(health, embeddingModel: embeddingModel, staleEmbeddings: stale)

@@ -1,68 +1,57 @@
 import Foundation
 import MiniLM
 
-/// Builds the configured embedder (`ZAVA_EMBEDDING_PROVIDER`: local, openai or azure).
+/// Builds the configured embedder (`EmbeddingSettings.provider`: local, openai or azure).
 public enum EmbedderFactory {
     /// The configured model's name (as recorded beside stored vectors), without loading it.
-    public static func modelName(_ configuration: Configuration) -> String {
-        let values = configuration.values
-        func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
-        switch (value("ZAVA_EMBEDDING_PROVIDER") ?? "local").lowercased() {
-        case "openai": return value("ZAVA_EMBEDDING_MODEL") ?? "text-embedding-3-small"
-        case "azure": return "azure:\(value("EMBEDDING_MODEL_DEPLOYMENT_NAME") ?? "")"
-        default: return "all-MiniLM-L6-v2"  // MiniLMEmbedder.modelName
+    public static func modelName(_ settings: Settings) -> String {
+        let embedding = settings.embedding
+        switch embedding.provider {
+        case .openai: return embedding.model ?? "text-embedding-3-small"
+        case .azure: return "azure:\(embedding.azureDeployment ?? "")"
+        case .local: return "all-MiniLM-L6-v2"  // MiniLMEmbedder.modelName
         }
     }
 
-    public static func make(_ configuration: Configuration) throws -> any Embedder {
-        let values = configuration.values
-        func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
-        func required(_ key: String) throws -> String {
-            guard let text = value(key) else { throw ConfigurationError(key: key, value: "", expected: "a value for this provider") }
-            return text
-        }
-        func dimension(for model: String) throws -> Int {
-            if let text = value("ZAVA_EMBEDDING_DIMENSION") {
-                guard let number = Int(text), (1...16_000).contains(number) else {
-                    throw ConfigurationError(key: "ZAVA_EMBEDDING_DIMENSION", value: text, expected: "a whole number of dimensions")
-                }
-                return number
-            }
-            return model.contains("large") ? 3072 : 1536
+    public static func make(_ settings: Settings) throws -> any Embedder {
+        let embedding = settings.embedding
+        func required(_ value: String?, _ key: String) throws -> String {
+            guard let value else { throw ConfigurationError(key: key, value: "", expected: "a value for this provider") }
+            return value
         }
         /// A dimension the user chose is asked of the service, not only expected from it.
         func hosted(_ settings: HostedEmbedder.Settings) -> HostedEmbedder.Settings {
             var settings = settings
-            if value("ZAVA_EMBEDDING_DIMENSION") != nil { settings.requestedDimensions = settings.dimension }
+            if embedding.dimension != nil { settings.requestedDimensions = settings.dimension }
             return settings
         }
-        switch (value("ZAVA_EMBEDDING_PROVIDER") ?? "local").lowercased() {
-        case "local":
-            let directory = value("ZAVA_MODEL_DIR").map { URL(fileURLWithPath: $0) }
-                ?? configuration.home.appendingPathComponent("models/all-MiniLM-L6-v2")
-            return try MiniLMEmbedder(modelDirectory: directory)
-        case "openai":
-            let model = value("ZAVA_EMBEDDING_MODEL") ?? "text-embedding-3-small"
-            let base = value("OPENAI_BASE_URL") ?? "https://api.openai.com/v1"
+        func dimension(for model: String) -> Int {
+            embedding.dimension ?? (model.contains("large") ? 3072 : 1536)
+        }
+        switch embedding.provider {
+        case .local:
+            return try MiniLMEmbedder(modelDirectory: embedding.modelDirectory)
+        case .openai:
+            let model = embedding.model ?? "text-embedding-3-small"
+            let base = embedding.openAIBaseURL ?? "https://api.openai.com/v1"
             guard let url = URL(string: base.hasSuffix("/embeddings") ? base : base + "/embeddings") else {
                 throw ConfigurationError(key: "OPENAI_BASE_URL", value: base, expected: "a URL")
             }
-            return HostedEmbedder(settings: hosted(.init(url: url, headers: ["Authorization": "Bearer \(try required("OPENAI_API_KEY"))"],
-                                                         model: model, modelName: model, dimension: try dimension(for: model))))
-        case "azure":
-            let endpoint = try required("AZURE_OPENAI_ENDPOINT")
-            let deployment = try required("EMBEDDING_MODEL_DEPLOYMENT_NAME")
-            let version = value("AZURE_OPENAI_API_VERSION") ?? "2024-02-01"
+            let key = try required(embedding.openAIKey, "OPENAI_API_KEY")
+            return HostedEmbedder(settings: hosted(.init(url: url, headers: ["Authorization": "Bearer \(key)"],
+                                                         model: model, modelName: model, dimension: dimension(for: model))))
+        case .azure:
+            let endpoint = try required(embedding.azureEndpoint, "AZURE_OPENAI_ENDPOINT")
+            let deployment = try required(embedding.azureDeployment, "EMBEDDING_MODEL_DEPLOYMENT_NAME")
+            let version = embedding.azureAPIVersion ?? "2024-02-01"
             let trimmed = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
             guard let url = URL(string: "\(trimmed)/openai/deployments/\(deployment)/embeddings?api-version=\(version)") else {
                 throw ConfigurationError(key: "AZURE_OPENAI_ENDPOINT", value: endpoint, expected: "a URL")
             }
-            let headers = try value("AZURE_OPENAI_API_KEY").map { ["api-key": $0] }
-                ?? ["Authorization": "Bearer \(try required("AZURE_OPENAI_AD_TOKEN"))"]
+            let headers = try embedding.azureKey.map { ["api-key": $0] }
+                ?? ["Authorization": "Bearer \(try required(embedding.azureADToken, "AZURE_OPENAI_AD_TOKEN"))"]
             return HostedEmbedder(settings: hosted(.init(url: url, headers: headers, model: nil, modelName: "azure:\(deployment)",
-                                                         dimension: try dimension(for: deployment))))
-        case let other:
-            throw ConfigurationError(key: "ZAVA_EMBEDDING_PROVIDER", value: other, expected: "local, openai or azure")
+                                                         dimension: dimension(for: deployment))))
         }
     }
 }

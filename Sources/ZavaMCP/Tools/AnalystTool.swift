@@ -17,14 +17,15 @@ extension AnalystTool {
 
     /// The reply for an error the call ran into: what the caller may know, and for the log what it may not.
     func failure(for error: any Error) -> ToolReply {
-        var reply = failure(ErrorText.describe(error))
-        reply.logDetail = ErrorText.logDetail(error)
+        let report = ErrorReport(error, for: .remote)
+        var reply = failure(report.text)
+        reply.logDetail = report.logDetail
         return reply
     }
 }
 
-/// What a tool call may use: who is asking, and a session bound to that identity (the only way
-/// to reach data). ZavaMCP never builds RLS SQL or opens connections itself.
+/// What a tool call may use: who is asking, and the analyst service on a session bound to that
+/// identity (the only way to reach data). ZavaMCP never builds RLS SQL or opens connections.
 struct ToolContext: Sendable {
     let principal: Principal
     let session: Session
@@ -32,6 +33,8 @@ struct ToolContext: Sendable {
     /// Bytes a reply's text may have: the JSON-RPC answer that carries it escapes it again, at
     /// most doubling it, so half the configured answer limit.
     var replyBytes: Int = .max
+
+    var analyst: AnalystService { AnalystService(session: session, search: search) }
 }
 
 /// A tool's answer: the text the client shows the model, and whether it reports a failure.

@@ -32,33 +32,3 @@ enum CompactJSON {
         "{\"err\":\(JSONString.quote(message)),\"c\":[],\"r\":[],\"n\":0}"
     }
 }
-
-/// Error text for tool replies: the database's own message (with its DETAIL and HINT) where
-/// there is one, so the model can correct its SQL.
-enum ErrorText {
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let error as DatabaseError:
-            var text = error.description
-            if let position = error.position { text += "\nPOSITION: character \(position) of the statement" }
-            return text
-        case let error as ConnectionError:
-            // libpq's own text names the server's host, port or socket path: the log has it.
-            switch error.kind {
-            case .unavailable: return "database unavailable: zava cannot reach PostgreSQL right now; try again shortly"
-            case .lost: return "connection to the database was lost while the statement ran; try again"
-            case .busy, .closed: return error.description
-            }
-        case is CancellationError:
-            return "the request was cancelled"
-        default:
-            return String(describing: error)
-        }
-    }
-
-    /// The detail to log for `error` when the caller is told less than it says.
-    static func logDetail(_ error: any Error) -> String? {
-        guard let error = error as? ConnectionError, [.unavailable, .lost].contains(error.kind) else { return nil }
-        return error.description
-    }
-}

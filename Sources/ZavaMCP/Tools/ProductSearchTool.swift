@@ -40,20 +40,12 @@ struct ProductSearchTool: AnalystTool {
         do {
             let arguments = try ToolArguments(arguments, tool: name,
                                               accepted: ["query_description", "max_rows", "similarity_threshold", "category"])
-            let request: SearchRequest
-            do {
-                request = try SearchRequest(query: try arguments.string("query_description"),
-                                            maxRows: try arguments.int("max_rows", default: SearchRequest.defaultMaxRows),
-                                            similarityThreshold: try arguments.double("similarity_threshold",
-                                                                                       default: SearchRequest.defaultSimilarityThreshold),
-                                            category: try arguments.optionalString("category")).validated()
-            } catch let error as SearchError {
-                throw ToolArgumentError("\(name): \(error)")
-            }
-            guard let search = context.search else {
-                return failure("semantic search is not configured on this server (no product search engine is available)")
-            }
-            let result = try await search.searchProducts(session: context.session, request: request)
+            let request = SearchRequest(query: try arguments.string("query_description"),
+                                        maxRows: try arguments.int("max_rows", default: SearchRequest.defaultMaxRows),
+                                        similarityThreshold: try arguments.double("similarity_threshold",
+                                                                                   default: SearchRequest.defaultSimilarityThreshold),
+                                        category: try arguments.optionalString("category"))
+            let result = try await context.analyst.searchProducts(request)
             return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
         } catch {
             return failure(for: error)

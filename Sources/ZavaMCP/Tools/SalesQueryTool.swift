@@ -27,10 +27,7 @@ struct SalesQueryTool: AnalystTool {
     func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
         do {
             let sql = try ToolArguments(arguments, tool: name, accepted: ["postgresql_query"]).string("postgresql_query")
-            guard sql.contains(where: { !$0.isWhitespace }) else {
-                throw ToolArgumentError("\(name): postgresql_query is empty")
-            }
-            let result = try await context.session.run(sql)
+            let result = try await context.analyst.query(sql)
             return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
         } catch {
             return failure(for: error)

@@ -3,8 +3,6 @@ import ZavaCore
 
 /// `get_multiple_table_schemas(table_names)`: what a model needs to write correct SQL.
 struct TableSchemasTool: AnalystTool {
-    static let maximumTables = 20
-
     let definition = Tool(
         name: "get_multiple_table_schemas",
         title: "Describe retail tables",
@@ -19,7 +17,7 @@ struct TableSchemasTool: AnalystTool {
             """,
         inputSchema: InputSchema.object([
             "table_names": .object([
-                "type": "array", "items": .object(["type": "string"]), "minItems": 1, "maxItems": .int(Self.maximumTables),
+                "type": "array", "items": .object(["type": "string"]), "minItems": 1, "maxItems": .int(AnalystService.maximumTables),
                 "description": "Tables to describe, e.g. [\"retail.orders\", \"retail.order_items\", \"retail.products\"].",
             ]),
         ], required: ["table_names"]),
@@ -28,17 +26,9 @@ struct TableSchemasTool: AnalystTool {
     func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
         do {
             let requested = try ToolArguments(arguments, tool: name, accepted: ["table_names"]).strings("table_names")
-            guard !requested.isEmpty else { throw ToolArgumentError("\(name): table_names must list at least one table") }
-            guard requested.count <= Self.maximumTables else {
-                throw ToolArgumentError("\(name): at most \(Self.maximumTables) tables per call")
-            }
-            let explorer = SchemaExplorer(session: context.session)
-            var tables: [TableSchema] = []
-            for table in requested {
-                let schema = try await explorer.describe(table)
-                if !tables.contains(where: { $0.qualifiedName == schema.qualifiedName }) { tables.append(schema) }
-            }
-            let values = try await explorer.validValues()
+            let analyst = context.analyst
+            let tables = try await analyst.describe(requested)
+            let values = try await analyst.validValues()
             return ToolReply(text: SchemaText.render(tables, validValues: values, identity: context.principal.identity),
                              isError: false)
         } catch {

@@ -19,15 +19,18 @@ struct WhoAmITool: AnalystTool {
     func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
         do {
             _ = try ToolArguments(arguments, tool: name, accepted: [])
-            let identity = context.principal.identity
+            let whoami = try await context.analyst.whoami()
+            let identity = whoami.identity
             let fields: [(String, String)] = [
                 ("profile", JSONString.quote(identity.profile)),
                 ("store_name", identity.storeName.map(JSONString.quote) ?? "null"),
                 ("store_id", identity.storeID.map(String.init) ?? "null"),
                 ("rls_user_id", JSONString.quote(identity.rlsUserID.uuidString.lowercased())),
                 ("head_office", identity.isHeadOffice ? "true" : "false"),
-                ("sees", JSONString.quote(identity.isHeadOffice ? "every store" : "only \(identity.storeName ?? identity.profile)")),
+                ("sees", JSONString.quote(whoami.sees)),
                 ("authenticated_by", JSONString.quote(context.principal.source.rawValue)),
+                ("orders_from", whoami.orderDates.map { JSONString.quote($0.lowerBound) } ?? "null"),
+                ("orders_through", whoami.orderDates.map { JSONString.quote($0.upperBound) } ?? "null"),
             ]
             return ToolReply(text: "{" + fields.map { "\(JSONString.quote($0.0)):\($0.1)" }.joined(separator: ",") + "}", isError: false)
         } catch {

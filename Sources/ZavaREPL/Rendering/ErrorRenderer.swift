@@ -1,20 +1,18 @@
 import ZavaCore
 import ZavaPostgres
 
-/// Errors the way psql shows them: the server's message, `LINE n:` with the statement's
-/// line, and a caret under the reported position.
+/// Errors the way psql shows them (`ErrorReport` decides what is said): the server's
+/// message, `LINE n:` with the statement's line, and a caret under the reported position.
 public enum ErrorRenderer {
     public static func render(_ error: Error, statement: String? = nil, colour: Bool = false) -> String {
+        let report = ErrorReport(error, for: .local)
         let red = colour ? "\u{1B}[31m" : "", reset = colour ? "\u{1B}[0m" : ""
-        guard let database = error as? DatabaseError else {
-            return "\(red)ERROR:\(reset)  \(error)\n"
-        }
-        var out = "\(red)\(database.severity):\(reset)  \(database.message)\n"
-        if let position = database.position, let statement {
+        var out = "\(red)\(report.severity ?? "ERROR"):\(reset)  \(report.message)\n"
+        if let position = report.position, let statement {
             out += caret(statement: statement, position: position)
         }
-        if let detail = database.detail { out += "DETAIL:  \(detail)\n" }
-        if let hint = database.hint { out += "HINT:  \(hint)\n" }
+        if let detail = report.detail { out += "DETAIL:  \(detail)\n" }
+        if let hint = report.hint { out += "HINT:  \(hint)\n" }
         return out
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZavaCore
-import ZavaTestSupport
+import ZavaTesting
 
 /// The sample's identities, as `.vscode/mcp.json` sends them.
 enum SampleIdentity {

@@ -1,5 +1,5 @@
 import Foundation
-import ZavaTestSupport
+import ZavaTesting
 
 /// The official Python MCP SDK, driven through `Fixtures/mcp_client.py` in the venv that
 /// `scripts/bootstrap.sh --test` creates (`$ZAVA_VENV`, default `<repo>/.zava/venv`).

@@ -1,7 +1,7 @@
-import ZavaCore
 import ZavaPostgres
 
-/// `semantic_search_products` on ZavaCore's `ProductSearch` with the process's embedder.
+/// `ProductSearch` with the process's embedder, made on the first search (loading a model
+/// takes a moment, and a process that never searches never loads it).
 public struct EmbeddingProductSearch: ProductSearching {
     private let embedder: @Sendable () throws -> any Embedder
 

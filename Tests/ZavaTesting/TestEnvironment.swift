@@ -15,7 +15,7 @@ public actor TestEnvironment {
     private var databases: [String: Task<TestDatabase, Error>] = [:]
 
     public nonisolated let files: ProjectFiles
-    public nonisolated let configuration: Configuration
+    public nonisolated let configuration: Settings
 
     init() {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -24,7 +24,7 @@ public actor TestEnvironment {
         let home = environment["ZAVA_TEST_HOME"] ?? root.appendingPathComponent(".zava/test").path
         let pg = environment["ZAVA_PG_DIR"] ?? root.appendingPathComponent(".zava/pg").path
         // Force the embedded cluster even if the developer's shell points at another database.
-        configuration = (try? Configuration(values: ["ZAVA_HOME": home, "ZAVA_PG_DIR": pg], directory: root))
+        configuration = (try? Settings(values: ["ZAVA_HOME": home, "ZAVA_PG_DIR": pg], directory: root))
             ?? { fatalError("test configuration") }()
     }
 
@@ -70,10 +70,10 @@ public actor TestEnvironment {
         if cluster.status == .notInitialized { try cluster.initialize() }
         try cluster.start()
         let name = "zava_template_\(try fingerprint())"
-        let provisioner = Provisioner(configuration: configuration, files: files, database: name)
+        let provisioner = Provisioner(settings: configuration, files: files, database: name)
         let admin = try await Connection.connect(conninfo: try cluster.conninfo(role: .superuser, database: "postgres"),
                                                  typeNames: TypeNameCache())
-        let marker = try await admin.queryText(
+        let marker = try await admin.textRows(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", [name])
         if marker.first?.first == "ready" { return provisioner }
         try await admin.executeScript("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
@@ -112,7 +112,7 @@ public struct TestDatabase: Sendable {
     public let name: String
     public let cluster: EmbeddedCluster
     public nonisolated let files: ProjectFiles
-    public nonisolated let configuration: Configuration
+    public nonisolated let configuration: Settings
 
     public func conninfo(_ role: EmbeddedCluster.Role) throws -> String {
         try cluster.conninfo(role: role, database: name)
