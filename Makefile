@@ -10,9 +10,10 @@ export ZAVA_HOME
 run: bootstrap release
 	./.build/release/zava $(ARGS)
 
+# The fast tier (no PostgreSQL, Python or tmux) first, then the integration tier; see scripts/test.sh.
 test: build release
 	@bash scripts/bootstrap.sh --test
-	ZAVA_TEST_HOME=$(ZAVA_HOME)/test ZAVA_VENV=$(ZAVA_HOME)/venv $(SWIFT) test 2>&1 | tee $(ZAVA_HOME)/test.log; exit $${PIPESTATUS[0]}
+	SWIFT=$(SWIFT) bash scripts/test.sh
 
 bootstrap:
 	@bash scripts/bootstrap.sh
