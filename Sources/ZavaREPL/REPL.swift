@@ -271,34 +271,23 @@ public final class REPL {
     }
 
     /// Runs `request` with Ctrl-C cancelling it and, at a terminal, a spinner on stderr once
-    /// it takes a while.
+    /// it takes a while. Neither watcher exists without a terminal.
     func cancellable<T: Sendable>(_ request: @escaping @Sendable () async throws -> T) async throws -> T {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = ContinuousClock.now
         let query = Task { try await request() }
-        let interrupts = editor?.interrupts
+        let watcher = editor.map { editor in
+            Task { if await editor.interrupts.next() { query.cancel() } }
+        }
+        let errors = self.errors
         let spinner = interactive && isatty(STDERR_FILENO) == 1
             ? Spinner(unicode: TerminalInfo.isUTF8(ProcessInfo.processInfo.environment)) : nil
-        let errors = self.errors
-        let watcher = Task { () -> Bool in
-            var drawn = false
-            var ticks = 0
-            while !Task.isCancelled {
-                guard (try? await Task.sleep(for: .milliseconds(25))) != nil else { break }
-                if interrupts?.take() == true { query.cancel(); break }
-                ticks += 1
-                let elapsed = clock.now - start
-                if let spinner, elapsed >= Spinner.delay, ticks % 4 == 0 {
-                    errors.write(spinner.frame(elapsed: elapsed))
-                    errors.flush()
-                    drawn = true
-                }
-            }
-            return drawn
+        let spinning = spinner.map { spinner in
+            Task { await spinner.spin(on: errors, since: start) }
         }
         let outcome = await query.result
-        watcher.cancel()
-        if await watcher.value {
+        watcher?.cancel()
+        spinning?.cancel()
+        if await spinning?.value == true {
             errors.write(Spinner.clear)
             errors.flush()
         }
