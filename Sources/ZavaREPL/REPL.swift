@@ -120,7 +120,7 @@ public final class REPL {
         }
         while true {
             completion?.pendingStatement = splitter.pending
-            switch await readLine(prompt: prompt) {
+            switch await editor?.read(prompt: prompt) ?? .endOfInput {
             case .endOfInput:
                 if let last = splitter.finish() { _ = await runStatement(last) }
                 print("")
@@ -204,18 +204,6 @@ public final class REPL {
         return word.lowercased() == "exit" || word.lowercased() == "quit"
     }
 
-    /// Waits for input on a thread of its own: a person's typing must not hold one of the
-    /// few cooperative threads that the MCP endpoint in the same process needs.
-    private func readLine(prompt: String) async -> LineEditor.Input {
-        guard let editor else { return .endOfInput }
-        let box = UncheckedBox(editor)
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: box.value.readLine(prompt: prompt))
-            }
-        }
-    }
-
     /// Runs one SQL statement where results go now: the screen (collected, capped), or a
     /// stream to `\o`'s file or a script's standard output (never capped by the screen's cap).
     /// Variables become bind parameters. Returns false when it failed (the error is shown).
@@ -283,34 +271,23 @@ public final class REPL {
     }
 
     /// Runs `request` with Ctrl-C cancelling it and, at a terminal, a spinner on stderr once
-    /// it takes a while.
+    /// it takes a while. Neither watcher exists without a terminal.
     func cancellable<T: Sendable>(_ request: @escaping @Sendable () async throws -> T) async throws -> T {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = ContinuousClock.now
         let query = Task { try await request() }
-        let interrupts = editor?.interrupts
+        let watcher = editor.map { editor in
+            Task { if await editor.interrupts.next() { query.cancel() } }
+        }
+        let errors = self.errors
         let spinner = interactive && isatty(STDERR_FILENO) == 1
             ? Spinner(unicode: TerminalInfo.isUTF8(ProcessInfo.processInfo.environment)) : nil
-        let errors = self.errors
-        let watcher = Task { () -> Bool in
-            var drawn = false
-            var ticks = 0
-            while !Task.isCancelled {
-                guard (try? await Task.sleep(for: .milliseconds(25))) != nil else { break }
-                if interrupts?.take() == true { query.cancel(); break }
-                ticks += 1
-                let elapsed = clock.now - start
-                if let spinner, elapsed >= Spinner.delay, ticks % 4 == 0 {
-                    errors.write(spinner.frame(elapsed: elapsed))
-                    errors.flush()
-                    drawn = true
-                }
-            }
-            return drawn
+        let spinning = spinner.map { spinner in
+            Task { await spinner.spin(on: errors, since: start) }
         }
         let outcome = await query.result
-        watcher.cancel()
-        if await watcher.value {
+        watcher?.cancel()
+        spinning?.cancel()
+        if await spinning?.value == true {
             errors.write(Spinner.clear)
             errors.flush()
         }
@@ -401,10 +378,4 @@ public final class REPL {
 struct UsageError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Hands the line editor to the input thread; only one thread uses it at a time.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

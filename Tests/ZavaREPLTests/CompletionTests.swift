@@ -19,6 +19,13 @@ import Testing
         (":d ord", "", ["retail.order_items", "retail.orders"]),
         (":format a", "", ["auto"]),
         (":run top", "", ["top_products"]),
+        // Each command declares what follows its names: \x and \h take no completed argument.
+        ("\\d+ ord", "", ["retail.order_items", "retail.orders"]),
+        ("\\pset c", "", ["csv"]),
+        ("\\x a", "", []),
+        ("\\timing o", "", ["off", "on"]),
+        (":h :sa", "", [":save", ":save!", ":saved"]),
+        ("\\h :sa", "", []),
         ("SELECT * FROM ord", "", ["retail.order_items", "retail.orders"]),
         ("select * from retail.p", "", ["retail.products"]),
         ("select * from no", "", ["notes"]),

@@ -75,13 +75,15 @@ import Testing
     }
 
     @Test func runArgumentsKeepQuotedWordsTogether() throws {
-        #expect(try MetaCommand.parse(":run category_revenue 'Power Tools' 2024") == .run(name: "category_revenue", arguments: ["Power Tools", "2024"]))
-        #expect(try MetaCommand.parse(":run x \"\" a") == .run(name: "x", arguments: ["", "a"]))
-        #expect(try MetaCommand.parse(":export out.csv select  1,  2") == .export(file: "out.csv", query: "select  1,  2", overwrite: false))
-        #expect(try MetaCommand.parse(":export! out.csv") == .export(file: "out.csv", query: nil, overwrite: true))
-        #expect(try MetaCommand.parse(":chart month revenue") == .chart(label: "month", value: "revenue"))
-        #expect(try MetaCommand.parse(":format tsv") == .format(.tsv))
-        #expect(try MetaCommand.parse(":pager off") == .pager(false))
+        #expect(try MetaCommand.parse(":run category_revenue 'Power Tools' 2024") as? RunCommand
+                == RunCommand(name: "category_revenue", arguments: ["Power Tools", "2024"]))
+        #expect(try MetaCommand.parse(":run x \"\" a") as? RunCommand == RunCommand(name: "x", arguments: ["", "a"]))
+        #expect(try MetaCommand.parse(":export out.csv select  1,  2") as? ExportCommand
+                == ExportCommand(file: "out.csv", query: "select  1,  2", overwrite: false))
+        #expect(try MetaCommand.parse(":export! out.csv") as? ExportCommand == ExportCommand(file: "out.csv", query: nil, overwrite: true))
+        #expect(try MetaCommand.parse(":chart month revenue") as? ChartCommand == ChartCommand(label: "month", value: "revenue"))
+        #expect(try MetaCommand.parse(":format tsv") as? FormatCommand == .format(.tsv))
+        #expect(try MetaCommand.parse(":pager off") as? PagerCommand == PagerCommand(enabled: false))
         #expect(throws: MetaCommand.ParseError.self) { try MetaCommand.parse(":run x 'open") }
         #expect(throws: MetaCommand.ParseError.self) { try MetaCommand.parse(":chart month") }
     }

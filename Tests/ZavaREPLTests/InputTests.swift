@@ -19,22 +19,23 @@ import Testing
     }
 
     @Test func metaCommandsAndPsqlAliases() throws {
-        #expect(try MetaCommand.parse(":as seattle") == .switchIdentity("seattle"))
-        #expect(try MetaCommand.parse(":as Zava Retail Redmond") == .switchIdentity("Zava Retail Redmond"))
-        #expect(try MetaCommand.parse("\\d retail.orders") == .describe("retail.orders"))
-        #expect(try MetaCommand.parse(":d orders") == .describe("orders"))
-        #expect(try MetaCommand.parse("\\dt") == .tables)
-        #expect(try MetaCommand.parse("\\x") == .expanded(nil))
-        #expect(try MetaCommand.parse("\\x on") == .expanded(.expanded))
-        #expect(try MetaCommand.parse("\\x off") == .expanded(.table))
-        #expect(try MetaCommand.parse("\\x AUTO") == .expanded(.auto))
+        #expect(try MetaCommand.parse(":as seattle") as? SwitchIdentityCommand == SwitchIdentityCommand(profile: "seattle"))
+        #expect(try MetaCommand.parse(":as Zava Retail Redmond") as? SwitchIdentityCommand
+                == SwitchIdentityCommand(profile: "Zava Retail Redmond"))
+        #expect(try MetaCommand.parse("\\d retail.orders") as? DescribeCommand == DescribeCommand(table: "retail.orders"))
+        #expect(try MetaCommand.parse(":d orders") as? DescribeCommand == DescribeCommand(table: "orders"))
+        #expect(try MetaCommand.parse("\\dt") is TablesCommand)
+        #expect(try MetaCommand.parse("\\x") as? FormatCommand == .expanded(nil))
+        #expect(try MetaCommand.parse("\\x on") as? FormatCommand == .expanded(.expanded))
+        #expect(try MetaCommand.parse("\\x off") as? FormatCommand == .expanded(.table))
+        #expect(try MetaCommand.parse("\\x AUTO") as? FormatCommand == .expanded(.auto))
         #expect(throws: MetaCommand.ParseError.self) { try MetaCommand.parse("\\x sometimes") }
-        #expect(try MetaCommand.parse(":format csv") == .format(.csv))
-        #expect(try MetaCommand.parse(":format") == .format(nil))
-        #expect(try MetaCommand.parse("\\timing") == .timing(nil))
-        #expect(try MetaCommand.parse(":timing off") == .timing(false))
-        #expect(try MetaCommand.parse("\\q") == .quit)
-        #expect(try MetaCommand.parse("\\?") == .help(nil))
+        #expect(try MetaCommand.parse(":format csv") as? FormatCommand == .format(.csv))
+        #expect(try MetaCommand.parse(":format") as? FormatCommand == .format(nil))
+        #expect(try MetaCommand.parse("\\timing") as? TimingCommand == TimingCommand(enabled: nil))
+        #expect(try MetaCommand.parse(":timing off") as? TimingCommand == TimingCommand(enabled: false))
+        #expect(try MetaCommand.parse("\\q") is QuitCommand)
+        #expect(try MetaCommand.parse("\\?") as? HelpCommand == HelpCommand(topic: nil))
         #expect(throws: MetaCommand.ParseError.self) { try MetaCommand.parse(":as") }
         #expect(throws: MetaCommand.ParseError.self) { try MetaCommand.parse(":format html") }
         #expect(throws: MetaCommand.ParseError.self) { try MetaCommand.parse(":frobnicate") }

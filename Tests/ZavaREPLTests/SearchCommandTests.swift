@@ -6,16 +6,17 @@ import ZavaTesting
 
 @Suite struct SearchCommandTests {
     @Test func quotedValuesAreOneWord() throws {
-        #expect(try MetaCommand.parse(#":search drill --category "POWER TOOLS""#)
-            == .search(SearchRequest(query: "drill", category: "POWER TOOLS")))
-        #expect(try MetaCommand.parse(":s 'cordless drill'  --category 'paint & finishes' --limit 5 --hybrid")
-            == .search(SearchRequest(query: "cordless drill", maxRows: 5, mode: .hybrid, category: "paint & finishes")))
-        #expect(try MetaCommand.parse(#":search "garden hose" reel"#) == .search(SearchRequest(query: "garden hose reel")))
+        #expect(try MetaCommand.parse(#":search drill --category "POWER TOOLS""#) as? SearchCommand
+            == SearchCommand(request: SearchRequest(query: "drill", category: "POWER TOOLS")))
+        #expect(try MetaCommand.parse(":s 'cordless drill'  --category 'paint & finishes' --limit 5 --hybrid") as? SearchCommand
+            == SearchCommand(request: SearchRequest(query: "cordless drill", maxRows: 5, mode: .hybrid, category: "paint & finishes")))
+        #expect(try MetaCommand.parse(#":search "garden hose" reel"#) as? SearchCommand
+            == SearchCommand(request: SearchRequest(query: "garden hose reel")))
     }
 
     @Test func quotesInsideWordsStayText() throws {
-        #expect(try MetaCommand.parse(#":search kid's hammer for 1/2" nails"#)
-            == .search(SearchRequest(query: #"kid's hammer for 1/2" nails"#)))
+        #expect(try MetaCommand.parse(#":search kid's hammer for 1/2" nails"#) as? SearchCommand
+            == SearchCommand(request: SearchRequest(query: #"kid's hammer for 1/2" nails"#)))
         #expect(throws: MetaCommand.ParseError(description: "unterminated quote in :search drill --category 'power tools")) {
             try MetaCommand.parse(":search drill --category 'power tools")
         }
@@ -26,7 +27,7 @@ import ZavaTesting
 
     /// The issue's own line, run as the REPL runs it: it finds power tools.
     @Test func aQuotedCategoryFindsItsProducts() async throws {
-        guard case .search(let request) = try MetaCommand.parse(#":search drill --category "POWER TOOLS" --limit 5 --threshold 0"#) else {
+        guard let request = (try MetaCommand.parse(#":search drill --category "POWER TOOLS" --limit 5 --threshold 0"#) as? SearchCommand)?.request else {
             Issue.record("not a search")
             return
         }

@@ -32,16 +32,16 @@ public struct SQLCompleter: Sendable {
     // MARK: - Meta commands
 
     private func metaArgument(command: String, word: String) -> Completion {
-        switch command.lowercased() {
-        case ":as", "\\as": return .candidates(matching(word, in: catalogue.profiles))
-        case ":describe", ":d", "\\d", "\\d+":
-            return .candidates(matching(word, in: catalogue.qualifiedTableNames))
-        case ":format", "\\pset": return .candidates(matching(word, in: OutputFormat.allCases.map(\.rawValue)))
-        case ":pager", ":timing", "\\timing": return .candidates(matching(word, in: ["on", "off"]))
-        case ":run": return .candidates(matching(word, in: catalogue.savedQueries))
-        case ":help", ":h", "\\?": return .candidates(matching(word, in: MetaCommand.names.filter { $0.hasPrefix(":") }))
-        case ":export", ":export!": return .files
-        default: return .candidates([])
+        let name = command.lowercased()
+        switch MetaCommand.command(named: name)?.completion(after: name) ?? .nothing {
+        case .profiles: return .candidates(matching(word, in: catalogue.profiles))
+        case .tables: return .candidates(matching(word, in: catalogue.qualifiedTableNames))
+        case .formats: return .candidates(matching(word, in: OutputFormat.allCases.map(\.rawValue)))
+        case .onOff: return .candidates(matching(word, in: ["on", "off"]))
+        case .savedQueries: return .candidates(matching(word, in: catalogue.savedQueries))
+        case .commandNames: return .candidates(matching(word, in: MetaCommand.names.filter { $0.hasPrefix(":") }))
+        case .files: return .files
+        case .nothing: return .candidates([])
         }
     }
 

@@ -1,8 +1,10 @@
 import CEditLine
 import Foundation
 
-/// libedit's line editing and history, and Ctrl-C as a flag rather than a kill.
-final class LineEditor {
+/// libedit's line editing and history, and Ctrl-C as a flag rather than a kill. libedit's
+/// state is used by one thread at a time: the REPL reads a line on the input thread, then
+/// works on it, never both at once.
+final class LineEditor: @unchecked Sendable {
     enum Input {
         case line(String)
         case interrupted
@@ -11,6 +13,7 @@ final class LineEditor {
 
     private let historyFile: URL?
     private let historySize: Int
+    private let input = InputThread()
 
     init(historyFile: URL?, historySize: Int = 2_000) {
         self.historyFile = historyFile
@@ -29,8 +32,15 @@ final class LineEditor {
         }
     }
 
-    /// Blocks the calling thread until a line, Ctrl-C or Ctrl-D (call it off the cooperative pool).
-    func readLine(prompt: String) -> Input {
+    deinit { input.stop() }
+
+    /// The next line, Ctrl-C or Ctrl-D, waited for on the input thread.
+    func read(prompt: String) async -> Input {
+        await input.run { self.readLine(prompt: prompt) }
+    }
+
+    /// Blocks the calling thread until a line, Ctrl-C or Ctrl-D.
+    private func readLine(prompt: String) -> Input {
         _ = zava_take_sigint()
         zava_begin_reading()
         let line = readline(prompt)
@@ -67,4 +77,14 @@ final class LineEditor {
 /// True once per Ctrl-C press.
 struct InterruptFlag: Sendable {
     func take() -> Bool { zava_take_sigint() != 0 }
+
+    /// True at the next Ctrl-C; false when the task is cancelled first. The signal handler
+    /// only sets a flag, so this looks at it every 50 ms: a statement is cancelled well within
+    /// a second, and nothing wakes while no statement runs.
+    func next() async -> Bool {
+        while (try? await Task.sleep(for: .milliseconds(50))) != nil {
+            if take() { return true }
+        }
+        return false
+    }
 }

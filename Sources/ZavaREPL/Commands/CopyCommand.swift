@@ -3,8 +3,17 @@ import Foundation
 /// psql's `\copy { table [(columns)] | (query) } to { 'file' | stdout } [with] [(format csv, header)]`.
 /// zava runs the query as the current identity and writes its rows itself, streamed and never
 /// cut by the row cap, in COPY's own text or CSV format. zava only reads, so `from` is refused.
-public struct CopyCommand: Equatable, Sendable {
+public struct CopyCommand: REPLCommand, Equatable, Sendable {
     public enum Format: String, Sendable { case text, csv }
+
+    static let help = CommandHelp(
+        names: ["\\copy"], usage: "\\copy {table | (query)} to {'file' | stdout} [with (format csv, header)]",
+        summary: "stream rows to a file in COPY's text or CSV format, no row cap",
+        details: """
+            As psql's \\copy: runs the query as the current identity and writes every row as it arrives,
+            in COPY's text format (tab-separated, \\N for NULL) or CSV. zava only reads: \\copy ... from is
+            refused. Example: \\copy (select * from orders where order_date >= '2026-10-01') to 'oct.csv' csv header
+            """)
 
     /// The SELECT that produces the rows.
     public var query: String
@@ -12,6 +21,21 @@ public struct CopyCommand: Equatable, Sendable {
     public var file: String?
     public var format: Format = .text
     public var header = false
+
+    /// The query binds variables as parameters: substitution must leave its text alone.
+    static var bindsVariables: Bool { true }
+
+    /// The rows in COPY's text or CSV format, streamed to the file or standard output.
+    func run(in repl: REPL) async throws -> REPL.Flow {
+        let target = try file.map { try OutputFile.open($0, overwrite: true) }
+        defer { target?.close() }
+        let (sql, parameters) = repl.variables.bind(query)
+        let rows = try await repl.stream(sql, parameters: parameters, to: target?.buffer ?? repl.out,
+                                         format: format == .csv ? .csv : .tsv, header: header)
+        // On standard output the tag would end up among the rows.
+        if target != nil { repl.print("COPY \(rows)") }
+        return .next
+    }
 
     public static func parse(_ text: String) throws -> CopyCommand {
         let source: String
@@ -36,7 +60,7 @@ public struct CopyCommand: Equatable, Sendable {
             rest = trimmed[direction.lowerBound...]
         }
         guard !source.isEmpty else { throw error("the query is empty") }
-        var words = try MetaCommand.arguments(String(rest).replacingOccurrences(of: ",", with: " , "))
+        var words = try CommandArguments.tokens(String(rest).replacingOccurrences(of: ",", with: " , "))
         func next() -> String? { words.isEmpty ? nil : words.removeFirst() }
         switch next()?.lowercased() {
         case "to": break
@@ -95,5 +119,11 @@ public struct CopyCommand: Equatable, Sendable {
             return true
         }
         return close.map { text.utf8.index(text.utf8.startIndex, offsetBy: $0) }
+    }
+}
+
+extension CopyCommand {
+    init(_ arguments: CommandArguments) throws {
+        self = try Self.parse(arguments.text(after: 1))
     }
 }
