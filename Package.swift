@@ -87,7 +87,7 @@ let package = Package(
                           swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "ZavaTesting", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "MiniLM"], path: "Tests/ZavaTesting"),
         .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting", "MiniLM"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting"]),
         .testTarget(name: "ZavaMCPTests",
                     dependencies: ["ZavaMCP", "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting",
                                    .product(name: "Logging", package: "swift-log"),
@@ -96,7 +96,8 @@ let package = Package(
         // The fast tier: no PostgreSQL, no Python, no tmux (`make test` runs it first).
         .testTarget(name: "FastTests",
                     dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting",
-                                   .product(name: "MCP", package: "swift-sdk")]),
+                                   .product(name: "MCP", package: "swift-sdk")],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
         .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting"], exclude: ["Fixtures"]),
     ]

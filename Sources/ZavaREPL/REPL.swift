@@ -23,16 +23,16 @@ public final class REPL {
     let databaseName: String
     let editor: LineEditor?
     let completion: LibeditCompletion?
-    let out = OutputBuffer()
-    let errors = OutputBuffer(handle: .standardError)
+    let out: OutputBuffer
+    let errors: OutputBuffer
     var identity: Identity?
     var format: OutputFormat
     var timing = false
     var pager: Pager
     var style: RenderStyle
     let savedQueries: SavedQueries?
-    let makeEmbedder: @Sendable () throws -> any Embedder
-    var embedder: (any Embedder)?
+    /// Product search for `:search`; nil where none is configured.
+    let search: (any ProductSearching)?
     let serverStatus: (@Sendable () async -> String)?
     /// Limits for streamed output (scripts, `\o`, `\copy`, `:export`): no row cap unless
     /// `--max-rows` asked for one; the interactive cap is for what fits on a screen.
@@ -50,15 +50,17 @@ public final class REPL {
     public private(set) var failed = false
     var includeDepth = 0
 
-    /// `makeEmbedder` is called at the first `:search` (loading a model takes a moment).
-    /// `streamRowCap` caps streamed results (nil: no cap).
+    /// `streamRowCap` caps streamed results (nil: no cap). Results and errors go to `output`
+    /// and `errorOutput` (standard output and error, or a test's files).
     public init(database: Database, configuration: Settings, preferences: Preferences, profile: String?,
                 format: OutputFormat, mode: Mode = .interactive, streamRowCap: Int? = nil, crlf: Bool = false,
-                makeEmbedder: @escaping @Sendable () throws -> any Embedder,
-                serverStatus: (@Sendable () async -> String)? = nil) async throws {
+                search: (any ProductSearching)?, serverStatus: (@Sendable () async -> String)? = nil,
+                output: FileHandle = .standardOutput, errorOutput: FileHandle = .standardError) async throws {
         self.mode = mode
         self.database = database
-        self.makeEmbedder = makeEmbedder
+        self.search = search
+        out = OutputBuffer(handle: output)
+        errors = OutputBuffer(handle: errorOutput)
         self.serverStatus = serverStatus
         self.directory = try await database.identities()
         self.format = format
@@ -297,13 +299,17 @@ public final class REPL {
     /// " Orders from <first> through <last>." for the current identity (the dataset has an end,
     /// and "last month" may be past it); empty when unknown.
     func orderDatesNote() async -> String {
-        guard let session = try? currentSession(), let dates = try? await SchemaExplorer(session: session).orderDates() else { return "" }
-        return " Orders from \(dates.lowerBound) through \(dates.upperBound)."
+        (try? await analyst().whoami())?.orderDatesNote ?? ""
     }
 
     func currentSession() throws -> Session {
         guard let identity else { throw MissingIdentityError(interactive: interactive) }
         return database.session(for: identity)
+    }
+
+    /// What the analyst asks as the current identity: the rules both front ends share.
+    func analyst() throws -> AnalystService {
+        AnalystService(session: try currentSession(), search: search)
     }
 
     func savedStore() throws -> SavedQueries {

@@ -27,8 +27,10 @@ struct SearchCommand: AsyncParsableCommand {
             let database = try await runtime.openCheckedDatabase(override: rls)
             defer { Task { await database.close() } }
             let identity = try await database.identities().resolve(profile)
-            let search = ProductSearch(session: database.session(for: identity), embedder: try EmbedderFactory.make(runtime.settings))
-            let result = try await search.search(SearchRequest(query: text, maxRows: limit, similarityThreshold: threshold,
+            let settings = runtime.settings
+            let analyst = AnalystService(session: database.session(for: identity),
+                                         search: EmbeddingProductSearch(embedder: { try EmbedderFactory.make(settings) }))
+            let result = try await analyst.searchProducts(SearchRequest(query: text, maxRows: limit, similarityThreshold: threshold,
                                                                mode: searchMode, category: category, inStockOnly: inStock))
             FileHandle.standardOutput.write(Data(format.render(result).utf8))
         }

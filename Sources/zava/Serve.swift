@@ -61,7 +61,7 @@ enum Serve {
         }
         try await BlockingExecutor(name: "zava-repl").run {
             let repl = try await REPL(database: database, configuration: runtime.settings, preferences: runtime.preferences,
-                                      profile: runtime.profile(profile), format: format, makeEmbedder: makeEmbedder, serverStatus: { await server.status().description })
+                                      profile: runtime.profile(profile), format: format, search: EmbeddingProductSearch(embedder: makeEmbedder), serverStatus: { await server.status().description })
             await repl.run()
         }
         watcher.cancel()

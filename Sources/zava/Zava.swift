@@ -93,7 +93,8 @@ struct ReplCommand: AsyncParsableCommand {
                 let repl = try await REPL(database: database, configuration: settings, preferences: runtime.preferences,
                                           profile: runtime.profile(profile), format: format,
                                           mode: interactive ? .interactive : .script(continueOnError: continueOnError),
-                                          streamRowCap: rowCap, crlf: crlf, makeEmbedder: makeEmbedder)
+                                          streamRowCap: rowCap, crlf: crlf,
+                                          search: EmbeddingProductSearch(embedder: makeEmbedder))
                 for variable in variables {
                     guard let equals = variable.firstIndex(of: "=") else { continue } // validate() refused it
                     repl.setVariable(String(variable[..<equals]), to: String(variable[variable.index(after: equals)...]))

@@ -14,8 +14,9 @@ struct DescribeCommand: REPLCommand, Equatable {
 
     func run(in repl: REPL) async throws -> REPL.Flow {
         guard let table else { return try await TablesCommand().run(in: repl) }
-        let description = try await SchemaExplorer(session: try repl.currentSession()).describe(table)
-        repl.out.write(SchemaRenderer.render(description, style: repl.style))
+        for description in try await repl.analyst().describe([table]) {
+            repl.out.write(SchemaRenderer.render(description, style: repl.style))
+        }
         return .next
     }
 }

@@ -18,10 +18,8 @@ struct SearchCommand: REPLCommand, Equatable {
     var request: SearchRequest
 
     func run(in repl: REPL) async throws -> REPL.Flow {
-        let embedder = try repl.embedder ?? repl.makeEmbedder()
-        repl.embedder = embedder
-        let search = ProductSearch(session: try repl.currentSession(), embedder: embedder)
-        try await repl.runShowing { try await search.search(request) }
+        let analyst = try repl.analyst()
+        try await repl.runShowing { try await analyst.searchProducts(request) }
         repl.lastStatement = nil
         repl.lastWasSearch = true
         return .next

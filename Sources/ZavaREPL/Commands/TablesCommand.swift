@@ -11,8 +11,8 @@ struct TablesCommand: REPLCommand {
     init(_ arguments: CommandArguments) {}
 
     func run(in repl: REPL) async throws -> REPL.Flow {
-        let names = try await SchemaExplorer(session: try repl.currentSession()).tableNames()
-        repl.show(QueryResult(columns: [REPL.textColumn("table")], rows: names.map { [.text("retail.\($0)")] }))
+        let names = try await repl.analyst().tableNames()
+        repl.show(QueryResult(columns: [REPL.textColumn("table")], rows: names.map { [.text($0)] }))
         return .next
     }
 }

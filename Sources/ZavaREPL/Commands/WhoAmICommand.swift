@@ -7,8 +7,10 @@ struct WhoAmICommand: REPLCommand {
     init(_ arguments: CommandArguments) {}
 
     func run(in repl: REPL) async throws -> REPL.Flow {
-        if let identity = repl.identity {
-            repl.print("\(identity), rls_user_id \(identity.rlsUserID.uuidString.lowercased()).\(await repl.orderDatesNote())")
+        if repl.identity != nil {
+            let whoami = try await repl.analyst().whoami()
+            let identity = whoami.identity
+            repl.print("\(identity), rls_user_id \(identity.rlsUserID.uuidString.lowercased()).\(whoami.orderDatesNote)")
         } else {
             repl.print("No identity: queries are refused until you choose one with :as.")
         }

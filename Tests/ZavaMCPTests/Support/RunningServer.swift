@@ -4,6 +4,7 @@ import Synchronization
 import ServiceLifecycle
 import ZavaCore
 import ZavaMCP
+import ZavaTesting
 
 /// An `MCPServer` serving in this process on a free port, the way `zava --serve` runs it:
 /// inside a `ServiceGroup`, stopped by a graceful shutdown.
@@ -34,13 +35,6 @@ struct RunningServer: Sendable {
         await group.triggerGracefulShutdown()
         try await task.value
     }
-}
-
-/// Every log line a test server wrote, message and metadata, to check what logs never contain.
-final class LogSink: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
 }
 
 struct CapturingLogHandler: LogHandler {

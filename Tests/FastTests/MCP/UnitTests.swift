@@ -4,6 +4,7 @@ import MCP
 import Testing
 import ZavaCore
 import ZavaPostgres
+import ZavaTesting
 @testable import ZavaMCP
 
 @Suite("MCP building blocks")
