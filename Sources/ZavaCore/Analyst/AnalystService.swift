@@ -58,6 +58,21 @@ public struct AnalystService: Sendable {
         return try await search.searchProducts(session: session, request: checked)
     }
 
+    /// psql's catalogue listings (`\dn`, `\df`, `\dv`, `\du`, `\l`), narrowed by a psql pattern.
+    public func list(_ listing: CatalogListing, pattern: String?) async throws -> QueryResult {
+        let (sql, parameters) = listing.query(pattern: pattern)
+        return try await session.run(sql, parameters: parameters)
+    }
+
+    /// Where the session's connection goes: psql's `\conninfo`.
+    public func connectionInfo() async throws -> ConnectionInfo {
+        let row = try await session.run("""
+            SELECT current_database(), current_user, host(inet_server_addr()), current_setting('port')
+            """).rows.first ?? []
+        guard row.count == 4 else { throw AnalystError("the server did not say where it is") }
+        return ConnectionInfo(database: row[0].displayText, user: row[1].displayText, host: row[2].text, port: row[3].displayText)
+    }
+
     /// Who the session runs as, and which dates it has orders for ("last month" may be past
     /// the dataset's end). Without an identity there is nothing to ask.
     public func whoami() async throws -> WhoAmI {

@@ -1,3 +1,5 @@
+import ZavaCore
+
 /// psql's `\dn`, `\df`, `\dv`, `\du`, `\l` with an optional psql-style pattern.
 struct ListCommand: REPLCommand, Equatable {
     static let help = CommandHelp(
@@ -11,9 +13,9 @@ struct ListCommand: REPLCommand, Equatable {
     var pattern: String?
 
     func run(in repl: REPL) async throws -> REPL.Flow {
-        let (sql, parameters) = listing.query(pattern: pattern)
-        let session = try repl.currentSession()
-        try await repl.runShowing { try await session.run(sql, parameters: parameters) }
+        let analyst = try repl.analyst()
+        let (listing, pattern) = (self.listing, self.pattern)
+        try await repl.runShowing { try await analyst.list(listing, pattern: pattern) }
         return .next
     }
 }

@@ -79,4 +79,15 @@ import ZavaTesting
         #expect(outcome.output.contains("Output format is csv.") && outcome.output.contains("Timing is on.") && outcome.output.contains("hello\n"))
         #expect(executor.sent.count == 1, "only the identities, read once at start: \(executor.sent.map(\.statement))")
     }
+
+    @Test func conninfoAndListingsAskTheAnalystServiceWithPatternsAsParameters() async throws {
+        let executor = FakeStatementExecutor()
+        executor.answer("current_database()", with: .init(columns: [.named("db"), .named("user"), .named("host"), .named("port")],
+                                                          rows: [["zava", "zava_analyst", nil, "5432"]]))
+        let outcome = try await REPLHarness.run("\\conninfo\n\\dn ret*", executor: executor)
+        #expect(outcome.output.contains(#"You are connected to database "zava" as user "zava_analyst" via a local socket at port "5432"."#),
+                "\(outcome.output)")
+        let listing = try #require(executor.sent.last)
+        #expect(listing.statement.contains("pg_catalog.pg_namespace") && listing.parameters.contains("ret%"), "\(listing.parameters)")
+    }
 }

@@ -7,7 +7,7 @@ public enum CatalogListing: String, Sendable, CaseIterable {
     case schemas, functions, views, roles, databases
 
     /// The query and its parameters for an optional psql pattern (`*` any text, `?` one character).
-    func query(pattern: String?) -> (sql: String, parameters: [String?]) {
+    public func query(pattern: String?) -> (sql: String, parameters: [String?]) {
         let (schema, name) = Self.split(pattern)
         switch self {
         case .schemas:
