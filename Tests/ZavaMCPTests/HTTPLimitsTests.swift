@@ -20,12 +20,16 @@ struct HTTPLimitsTests {
     @Test("a silent connection and a head sent a byte at a time are closed after the idle timeout")
     func idleAndTricklingConnectionsAreClosed() async throws {
         let database = try await MCPFixture.shared.analyst(poolSize: 2)
-        let running = try await RunningServer.start(database) { $0.idleTimeout = .seconds(1) }
+        let running = try await RunningServer.start(database) { $0.idleTimeout = .seconds(2) }
+        let clock = ContinuousClock()
+        let opened = clock.now
         let silent = try RawConnection(port: running.port)
         let trickle = try RawConnection(port: running.port)
         try await Task.sleep(for: .milliseconds(300))
-        #expect(silent.state() == .open && trickle.state() == .open, "open before the timeout")
-        let clock = ContinuousClock()
+        // On a loaded machine the sleep can outlast the timeout itself; then there is nothing to check.
+        if clock.now - opened < .milliseconds(1_500) {
+            #expect(silent.state() == .open && trickle.state() == .open, "open before the timeout")
+        }
         let start = clock.now
         let request = Array(Self.head(port: running.port))
         var sent = 0
@@ -37,8 +41,8 @@ struct HTTPLimitsTests {
             trickleState = trickle.state()
         }
         #expect(trickleState == .closed, "a trickled head is closed, not kept open by its bytes: \(trickleState)")
-        #expect(clock.now - start < .seconds(5))
-        #expect(await silent.wait(atMost: .seconds(3)) == .closed)
+        #expect(clock.now - start < .seconds(6))
+        #expect(await silent.wait(atMost: .seconds(4)) == .closed)
         try await running.stop()
         await database.close()
     }
