@@ -33,13 +33,7 @@ import ZavaTesting
                       (":search drill --threshold 150", ["query_description": .string("drill"), "similarity_threshold": .int(150)],
                        SearchRequest(query: "drill", similarityThreshold: 150))])
     func aSearchRequestIsRefusedWithTheRequestsOwnMessage(line: String, arguments: [String: Value], request: SearchRequest) async throws {
-        var message = ""
-        do {
-            _ = try request.validated()
-            Issue.record("\(request) should be refused")
-        } catch {
-            message = "\(error)"
-        }
+        let message = Self.refusal(of: request)
         let search = RecordingSearch()
         let repl = try await REPLHarness.run(line, executor: FakeStatementExecutor(), search: search)
         let mcp = await Self.tool(ProductSearchTool(), arguments, executor: FakeStatementExecutor(), search: search)
@@ -53,9 +47,31 @@ import ZavaTesting
         _ = try await REPLHarness.run(":search  cordless drill --limit 500 --category 'POWER TOOLS'", executor: FakeStatementExecutor(), search: search)
         _ = await Self.tool(ProductSearchTool(), ["query_description": .string("cordless drill"), "max_rows": .int(500),
                                                   "category": .string("POWER TOOLS")], executor: FakeStatementExecutor(), search: search)
-        let expected = try SearchRequest(query: "cordless drill", maxRows: 500, category: "POWER TOOLS").validated()
-        #expect(search.received == [expected, expected])
-        #expect(expected.maxRows == SearchRequest.rowCap)
+        _ = try await REPLHarness.run(":search drill", executor: FakeStatementExecutor(), search: search)
+        _ = await Self.tool(ProductSearchTool(), ["query_description": .string("  drill  ")], executor: FakeStatementExecutor(), search: search)
+        let capped = try SearchRequest(query: "cordless drill", maxRows: 500, category: "POWER TOOLS").validated()
+        let defaults = try SearchRequest(query: "drill").validated()
+        #expect(search.received == [capped, capped, defaults, defaults])
+        #expect(capped.maxRows == SearchRequest.rowCap)
+        #expect(defaults.maxRows == SearchRequest.defaultMaxRows && defaults.similarityThreshold == SearchRequest.defaultSimilarityThreshold)
+    }
+
+    @Test func anEmptySearchTextIsRefusedBeforeTheEngine() async {
+        let search = RecordingSearch()
+        let mcp = await Self.tool(ProductSearchTool(), ["query_description": .string("   ")], executor: FakeStatementExecutor(), search: search)
+        #expect(mcp.isError && mcp.text.contains(Self.refusal(of: SearchRequest(query: "   "))), "\(mcp.text)")
+        #expect(search.received.isEmpty)
+    }
+
+    /// The message `SearchRequest.validated()` refuses `request` with.
+    static func refusal(of request: SearchRequest) -> String {
+        do {
+            _ = try request.validated()
+            Issue.record("\(request) should be refused")
+            return "(accepted)"
+        } catch {
+            return "\(error)"
+        }
     }
 
     @Test func whoamiSaysTheSameIdentityAndDates() async throws {
