@@ -52,7 +52,7 @@ public final class REPL {
 
     /// `streamRowCap` caps streamed results (nil: no cap). Results and errors go to `output`
     /// and `errorOutput` (standard output and error, or a test's files).
-    public init(database: Database, configuration: Settings, preferences: Preferences, profile: String?,
+    public init(database: Database, settings: Settings, preferences: Preferences, profile: String?,
                 format: OutputFormat, mode: Mode = .interactive, streamRowCap: Int? = nil, crlf: Bool = false,
                 search: (any ProductSearching)?, serverStatus: (@Sendable () async -> String)? = nil,
                 output: FileHandle = .standardOutput, errorOutput: FileHandle = .standardError) async throws {
@@ -74,7 +74,7 @@ public final class REPL {
         pager = Pager(enabled: preferences.pager && terminal)
         savedQueries = preferences.directory.map { SavedQueries(directory: $0.appendingPathComponent("queries")) }
         if interactive {
-            editor = LineEditor(historyFile: REPL.historyFile(configuration), historySize: preferences.historySize)
+            editor = LineEditor(historyFile: REPL.historyFile(settings), historySize: preferences.historySize)
             completion = LibeditCompletion(completer: SQLCompleter(catalogue: CompletionCatalogue()))
             completion?.install()
         } else {
@@ -93,8 +93,8 @@ public final class REPL {
         signal(SIGPIPE, SIG_IGN) // a pager closed early must not end zava
     }
 
-    static func historyFile(_ configuration: Settings) -> URL? {
-        if let file = configuration.historyFile { return file }
+    static func historyFile(_ settings: Settings) -> URL? {
+        if let file = settings.historyFile { return file }
         let environment = ProcessInfo.processInfo.environment
         let state = environment["XDG_STATE_HOME"].map { URL(fileURLWithPath: $0) }
             ?? environment["HOME"].map { URL(fileURLWithPath: $0).appendingPathComponent(".local/state") }

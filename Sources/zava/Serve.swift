@@ -60,7 +60,7 @@ enum Serve {
             exit(failed ? 1 : 0)
         }
         try await BlockingExecutor(name: "zava-repl").run {
-            let repl = try await REPL(database: database, configuration: runtime.settings, preferences: runtime.preferences,
+            let repl = try await REPL(database: database, settings: runtime.settings, preferences: runtime.preferences,
                                       profile: runtime.profile(profile), format: format, search: EmbeddingProductSearch(embedder: makeEmbedder), serverStatus: { await server.status().description })
             await repl.run()
         }

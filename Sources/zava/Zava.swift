@@ -90,7 +90,7 @@ struct ReplCommand: AsyncParsableCommand {
                 try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
                                     enforcingRLS: !rls.allowUnenforcedRLS, makeEmbedder: makeEmbedder)
             } else {
-                let repl = try await REPL(database: database, configuration: settings, preferences: runtime.preferences,
+                let repl = try await REPL(database: database, settings: settings, preferences: runtime.preferences,
                                           profile: runtime.profile(profile), format: format,
                                           mode: interactive ? .interactive : .script(continueOnError: continueOnError),
                                           streamRowCap: rowCap, crlf: crlf,

@@ -22,7 +22,7 @@ struct REPLHarness {
         FileManager.default.createFile(atPath: errFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outFile), errors = try FileHandle(forWritingTo: errFile)
         let settings = try Settings(values: ["ZAVA_HOME": folder.path], directory: folder)
-        let repl = try await REPL(database: .fake(executor), configuration: settings, preferences: Preferences(), profile: profile,
+        let repl = try await REPL(database: .fake(executor), settings: settings, preferences: Preferences(), profile: profile,
                                   format: .table, mode: .script(continueOnError: true), search: search,
                                   output: output, errorOutput: errors)
         let succeeded = await repl.run(script: script)
