@@ -12,7 +12,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Already in the graph through Hummingbird; named so ZavaMCP can watch connections and drain on shutdown.
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
@@ -63,7 +62,6 @@ let package = Package(
             dependencies: [
                 "ZavaCore",
                 "ZavaPostgres",
-                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -95,8 +93,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // The fast tier: no PostgreSQL, no Python, no tmux (`make test` runs it first).
         .testTarget(name: "FastTests",
-                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting",
-                                   .product(name: "MCP", package: "swift-sdk")],
+                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
         .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting"], exclude: ["Fixtures"]),

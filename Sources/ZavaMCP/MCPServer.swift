@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import MCP
 import NIOCore
 import ServiceLifecycle
 import ZavaCore
@@ -25,7 +24,7 @@ public final class MCPServer: Service, Sendable {
     private let inFlight = InFlightRequests()
     private let deadlines: RequestDeadlines
     private let metrics: ServerMetrics
-    private let host: any TransportHost
+    private let sessions: LegacySessions?
     private let endpoint: MCPEndpoint
 
     /// Loads the identities and tokens and checks the configuration: every mistake an operator
@@ -59,27 +58,24 @@ public final class MCPServer: Service, Sendable {
         // A collected result holds no more raw bytes than its answer may carry.
         limits.byteCap = min(base.byteCap, configuration.maxAnswerBytes)
         let deadlines = RequestDeadlines(timeout: configuration.requestTimeout)
-        let runner = ToolCallRunner(catalog: catalog, database: database, directory: directory, limits: limits,
+        let runner = ToolCallRunner(catalog: catalog, database: database, limits: limits,
                                     maxAnswerBytes: configuration.maxAnswerBytes,
-                                    deadlines: deadlines, search: search, inFlight: inFlight,
-                                    metrics: metrics, logger: logger)
-        let factory = MCPSessionFactory(runner: runner)
-        let host: any TransportHost = configuration.stateless
-            ? StatelessHost(factory: factory, logger: logger)
-            : SessionRegistry(factory: factory, idleTimeout: configuration.sessionIdleTimeout,
-                              maxSessions: configuration.maxSessions,
-                              maxSessionsPerPrincipal: configuration.maxSessionsPerPrincipal, logger: logger)
+                                    deadlines: deadlines, search: search, metrics: metrics, logger: logger)
+        let sessions = configuration.stateless ? nil
+            : LegacySessions(idleTimeout: configuration.sessionIdleTimeout, maxSessions: configuration.maxSessions,
+                             maxSessionsPerPrincipal: configuration.maxSessionsPerPrincipal, logger: logger)
         self.configuration = configuration
         self.database = database
         self.deadlines = deadlines
         self.logger = logger
         self.metrics = metrics
-        self.host = host
+        self.sessions = sessions
         self.startupNotes = notes
         self.endpoint = MCPEndpoint(configuration: configuration, listening: listening,
                                     policies: OriginPolicyCache(configuration: configuration),
-                                    authenticator: RequestAuthenticator(mode: mode, directory: directory), host: host,
-                                    runner: runner, inFlight: inFlight, deadlines: deadlines, metrics: metrics, logger: logger)
+                                    authenticator: RequestAuthenticator(mode: mode, directory: directory), sessions: sessions,
+                                    engine: MCPEngine(runner: runner), inFlight: inFlight, deadlines: deadlines, metrics: metrics,
+                                    logger: logger)
     }
 
     /// The port actually bound, once the server listens (useful with port 0).
@@ -95,7 +91,7 @@ public final class MCPServer: Service, Sendable {
 
     /// Point-in-time figures for status displays.
     public func status() async -> MCPServerStatus {
-        MCPServerStatus(url: listening.port.map(configuration.endpointURL(port:)), sessions: await host.sessionCount,
+        MCPServerStatus(url: listening.port.map(configuration.endpointURL(port:)), sessions: sessions?.count ?? 0,
                         inFlight: inFlight.count, pool: await database.executor.statistics, counters: metrics.counters)
     }
 
@@ -131,34 +127,31 @@ public final class MCPServer: Service, Sendable {
                         serving.cancelAll()
                     }
                 }
-                group.addTask { [host, configuration] in
+                group.addTask { [sessions, configuration] in
+                    guard let sessions else { return }
                     let interval = min(Duration.seconds(60), configuration.sessionIdleTimeout / 2)
                     try? await cancelWhenGracefulShutdown {
                         while !Task.isCancelled {
                             try await Task.sleep(for: interval)
-                            await host.sweep()
+                            sessions.sweep()
                         }
                     }
                 }
-                group.addTask { [inFlight, host, logger, configuration] in
+                group.addTask { [inFlight, sessions, logger, configuration] in
                     // Graceful shutdown: the HTTP server stops accepting connections; the calls in
-                    // flight finish; then the sessions close, ending their open streams, so the
-                    // server's connections can drain and `application.run()` returns.
+                    // flight finish; then the sessions close.
                     guard (try? await gracefulShutdown()) != nil else { return }
                     let pending = inFlight.count
                     logger.info("MCP endpoint shutting down", metadata: ["in_flight": "\(pending)"])
                     await inFlight.waitUntilIdle(limit: configuration.requestTimeout + .seconds(5))
-                    // A moment for clients to take in their last answers before their session
-                    // streams end (some clients treat an ended stream as the session's end).
-                    try? await Task.sleep(for: .milliseconds(500))
-                    await host.closeAll()
+                    sessions?.closeAll()
                 }
             }
         } catch {
             listening.failed(error)
             throw error
         }
-        await host.closeAll()
+        sessions?.closeAll()
         logger.info("MCP endpoint stopped")
     }
 
@@ -179,9 +172,9 @@ public final class MCPServer: Service, Sendable {
             return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
-        router.get("/metrics") { [database, host, inFlight] request, _ -> Response in
+        router.get("/metrics") { [database, sessions, inFlight] request, _ -> Response in
             if let refusal = endpoint.refusingForeignOrigin(request) { return refusal }
-            metrics.observe(pool: await database.executor.statistics, sessions: await host.sessionCount, inFlight: inFlight.count)
+            metrics.observe(pool: await database.executor.statistics, sessions: sessions?.count ?? 0, inFlight: inFlight.count)
             metrics.httpRequest(route: "metrics", method: "GET", status: 200)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))

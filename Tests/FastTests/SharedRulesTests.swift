@@ -1,5 +1,4 @@
 import Foundation
-import MCP
 import Testing
 @testable import ZavaCore
 @testable import ZavaMCP
@@ -10,7 +9,7 @@ import ZavaTesting
 /// Each rule `AnalystService` and `ErrorReport` hold, called from both front ends: the REPL and
 /// the MCP tools must say the same thing, because they ask the same code.
 @Suite struct SharedRulesTests {
-    static func tool(_ tool: some AnalystTool, _ arguments: [String: Value]?, executor: FakeStatementExecutor,
+    static func tool(_ tool: some AnalystTool, _ arguments: [String: JSON]?, executor: FakeStatementExecutor,
                      search: (any ProductSearching)? = nil) async -> ToolReply {
         await tool.call(arguments, context: ToolsOverFakeTests.context(executor, search: search))
     }
@@ -29,10 +28,10 @@ import ZavaTesting
         #expect(mcp.isError && mcp.text.contains(message), "\(mcp.text)")
     }
 
-    @Test(arguments: [(":search drill --limit 0", ["query_description": Value.string("drill"), "max_rows": .int(0)], SearchRequest(query: "drill", maxRows: 0)),
+    @Test(arguments: [(":search drill --limit 0", ["query_description": JSON.string("drill"), "max_rows": .int(0)], SearchRequest(query: "drill", maxRows: 0)),
                       (":search drill --threshold 150", ["query_description": .string("drill"), "similarity_threshold": .int(150)],
                        SearchRequest(query: "drill", similarityThreshold: 150))])
-    func aSearchRequestIsRefusedWithTheRequestsOwnMessage(line: String, arguments: [String: Value], request: SearchRequest) async throws {
+    func aSearchRequestIsRefusedWithTheRequestsOwnMessage(line: String, arguments: [String: JSON], request: SearchRequest) async throws {
         let message = Self.refusal(of: request)
         let search = RecordingSearch()
         let repl = try await REPLHarness.run(line, executor: FakeStatementExecutor(), search: search)

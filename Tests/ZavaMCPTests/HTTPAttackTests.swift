@@ -60,7 +60,7 @@ struct HTTPAttackTests {
         Case(name: "a real batch", spec: call(seattle, "[\(whoami),\(whoami)]"), status: 400),
         Case(name: "id 1e999", spec: call(seattle, #"{"jsonrpc":"2.0","id":1e999,"method":"tools/call","params":{"name":"whoami"}}"#), status: 400),
         Case(name: "jsonrpc 1.0", spec: call(seattle, #"{"jsonrpc":"1.0","id":1,"method":"tools/call","params":{"name":"whoami"}}"#),
-             status: 200, body: "-32700"),
+             status: 400, body: "-32600"),
         Case(name: "params not an object", spec: call(seattle, #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"whoami"}"#),
              status: 200, body: #""error""#),
         Case(name: "tool name not a string", spec: call(seattle, #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":["whoami"]}}"#),

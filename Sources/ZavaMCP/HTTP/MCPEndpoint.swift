@@ -1,29 +1,29 @@
 import Foundation
 import Hummingbird
 import Logging
-import MCP
 import NIOCore
+import ZavaPostgres
 
-/// The HTTP side of the MCP route, in the order the checks matter:
+/// The MCP route, one request path for every revision, in the order the checks matter:
 /// Host and Origin (DNS rebinding), identity (from the headers alone: an unauthenticated
-/// caller's body is never read), body size and its deadline, then the SDK transport.
-/// Nothing reaches MCP - let alone the database - before all of them passed.
-///
-/// A well-formed `tools/call` whose session and headers the transport would accept is then
-/// answered directly (`DirectToolCall`): the same `ToolCallRunner` runs it, the answer is the
-/// JSON-RPC message the SDK server would have sent, as `application/json` rather than an SSE
-/// event. That skips the SDK's repeated `Value` decoding, which cost more CPU than the call.
+/// caller's body is never read), body size and its deadline, the JSON-RPC message, then the
+/// revision it speaks and that revision's own checks (a legacy session and its owner; a modern
+/// request's headers against its body). Nothing reaches the engine - let alone the database -
+/// before all of them passed. Every answer is one JSON body.
 struct MCPEndpoint: Sendable {
     let configuration: MCPServerConfiguration
     let listening: ListeningState
     let policies: OriginPolicyCache
     let authenticator: RequestAuthenticator
-    let host: any TransportHost
-    let runner: ToolCallRunner
+    /// nil in stateless mode: no request depends on an earlier one.
+    let sessions: LegacySessions?
+    let engine: MCPEngine
     let inFlight: InFlightRequests
     let deadlines: RequestDeadlines
     let metrics: ServerMetrics
     let logger: Logger
+
+    static let sessionHeader = "mcp-session-id"
 
     /// The Host/Origin refusal every route gives a request from a foreign site (DNS rebinding),
     /// or nil when the request may go on.
@@ -48,110 +48,155 @@ struct MCPEndpoint: Sendable {
         case .success(let decided): principal = decided
         case .failure(let refusal): return refuse(refusal, id: nil, method: method, requestID: requestID)
         }
+        let sessionID = sessions == nil ? nil : headers[Self.sessionHeader]
+        switch request.method {
+        case .post:
+            break
+        case .delete where sessionID != nil:
+            return endSession(sessionID ?? "", principal: principal, requestID: requestID)
+        default:
+            // No stream to open: this server sends nothing a client did not ask for.
+            return answer(status: 405, id: nil, .failure(.invalidRequest("Method Not Allowed: send JSON-RPC messages with POST", status: 405)),
+                          method: method, extra: ["Allow": sessions == nil ? "POST" : "POST, DELETE"])
+        }
 
-        var body: Data?
-        if request.method == .post {
-            switch await readBody(request, channel: context.channel) {
-            case .success(let read): body = read
-            case .failure(let refusal): return refuse(refusal, id: nil, method: method, requestID: requestID)
-            }
+        let body: [UInt8]
+        switch await readBody(request, channel: context.channel) {
+        case .success(let read): body = read
+        case .failure(let refusal): return refuse(refusal, id: nil, method: method, requestID: requestID)
         }
-        // A well-formed tools/call is read once, by PlainJSON; any other body gets the
-        // envelope reading (and, later, the SDK's).
-        let direct = configuration.directToolCalls ? body.flatMap(DirectToolCall.init(body:)) : nil
-        let envelope = direct?.envelope ?? body.flatMap(JSONRPCEnvelope.init(body:))
+        let message: RPCRequest
+        switch RPCRequest.read(body) {
+        case .success(let read): message = read
+        case .failure(let error): return answer(status: error.status, id: nil, .failure(error), method: method)
+        }
+        metrics.rpcRequest(method: message.method)
 
-        if let rpcMethod = envelope?.method { metrics.rpcRequest(method: rpcMethod) }
-        if configuration.directToolCalls, request.method == .post {
-            let transport = TransportHeaders(headers)
-            if let direct, let answerHeaders = await host.admitDirect(transport, principal: principal) {
-                return await answer(direct, headers: answerHeaders, principal: principal, requestID: requestID, channel: context.channel)
+        let revision: ProtocolRevision
+        var answerHeaders: [String: String] = [:]
+        if let sessionID {
+            if let refusal = legacyHeaderRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
+            switch sessions?.use(sessionID, by: principal) {
+            case .success(let known)?: revision = known
+            case .failure(let refusal)?: return refuse(refusal, id: message.id, method: method, requestID: requestID)
+            case nil: return refuse(Refusal(status: 404, code: Refusal.invalidRequestCode, message: "Not Found: no sessions here",
+                                            reason: .session), id: message.id, method: method, requestID: requestID)
             }
-            if let target = envelope?.cancelledID, let session = transport.sessionID,
-               await host.admitDirect(transport, principal: principal) != nil {
-                inFlight.cancel(rpcKey: Self.rpcKey(session: session, id: target.jsonFragment))
+            answerHeaders["Mcp-Session-Id"] = sessionID
+        } else if ModernHeaders.isModern(message, headers: headers) {
+            switch ModernHeaders.check(message, headers: headers) {
+            case .success(let asked): revision = asked
+            case .failure(let error): return answer(status: error.status, id: message.id, .failure(error), method: method)
             }
+        } else {
+            if let refusal = legacyHeaderRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
+            if message.method == "initialize" {
+                return initialize(message, principal: principal, method: method, requestID: requestID)
+            }
+            guard sessions == nil else {
+                return refuse(Refusal(status: 400, code: Refusal.invalidRequestCode,
+                                      message: "Bad Request: missing Mcp-Session-Id header; send initialize first", reason: .session),
+                              id: message.id, method: method, requestID: requestID)
+            }
+            revision = headers["mcp-protocol-version"].flatMap(ProtocolRevision.init(rawValue:)) ?? .v2025_03_26
         }
-        let mcpRequest = MCP.HTTPRequest(method: method, headers: InternalHeaders.stamp(headers, requestID: requestID, principal: principal),
-                                         body: body, path: request.uri.path)
-        let tracked = request.method == .post && envelope?.isRequest == true
-        if tracked { inFlight.begin(requestID, channel: context.channel) }
-        let answer = await host.handle(mcpRequest, envelope: envelope, principal: principal)
-        logger.debug("mcp request", metadata: [
-            "request_id": "\(requestID)", "method": "\(method)", "rpc": "\(envelope?.method ?? "-")",
-            "profile": "\(principal.identity.profile)",
-        ])
-        switch answer {
-        case .refused(let refusal):
-            if tracked { inFlight.end(requestID) }
-            return refuse(refusal, id: envelope?.id, method: method, requestID: requestID)
-        case .transport(let response):
-            metrics.httpRequest(route: "mcp", method: method, status: response.statusCode)
-            if case .stream = response {
-                return convert(response, endingTracking: tracked ? requestID : nil)
-            }
-            if tracked { inFlight.end(requestID) }
-            return convert(response, endingTracking: nil)
-        }
-    }
 
-    /// Runs a `tools/call` the host admitted, tracked like any call in flight (shutdown waits
-    /// for it; a client that leaves or cancels it stops its SQL).
-    private func answer(_ call: DirectToolCall, headers: [String: String], principal: Principal, requestID: String,
-                        channel: any Channel) async -> Response {
-        let session = headers[HTTPHeaderName.sessionID]
-        inFlight.begin(requestID, channel: channel,
-                       rpcKey: session.map { Self.rpcKey(session: $0, id: DirectToolCall.envelopeID(call.id).jsonFragment) })
-        let outcome: Result<CallTool.Result, MCPError>
-        do throws(MCPError) {
-            outcome = .success(try await runner.call(call.name, arguments: call.arguments, principal: principal, requestID: requestID))
-        } catch {
-            outcome = .failure(error)
+        guard let id = message.id else {
+            if message.method == "notifications/cancelled", let sessionID, let target = RPCID(message.params["requestId"]) {
+                inFlight.cancel(rpcKey: Self.rpcKey(session: sessionID, id: target))
+            }
+            metrics.httpRequest(route: "mcp", method: method, status: 202)
+            return Response(status: .accepted)
         }
+        inFlight.begin(requestID, channel: context.channel, rpcKey: sessionID.map { Self.rpcKey(session: $0, id: id) })
+        let engine = self.engine
+        let work = Task.immediate(executorPreference: BlockingExecutor.current) {
+            await engine.answer(message, revision: revision, principal: principal, requestID: requestID)
+        }
+        inFlight.attach(requestID) { work.cancel() }
+        let outcome = await work.value
         inFlight.end(requestID)
-        metrics.httpRequest(route: "mcp", method: "POST", status: 200)
         logger.debug("mcp request", metadata: [
-            "request_id": "\(requestID)", "method": "POST", "rpc": "\(CallTool.name)", "path": "direct",
+            "request_id": "\(requestID)", "rpc": "\(message.method)", "revision": "\(revision.rawValue)",
             "profile": "\(principal.identity.profile)",
         ])
+        let status = if case .failure(let error) = outcome { error.status } else { 200 }
+        return answer(status: status, id: id, outcome, method: method, extra: answerHeaders)
+    }
+
+    /// Legacy `initialize`: settles the revision and, in stateful mode, opens the session that
+    /// later requests name.
+    private func initialize(_ message: RPCRequest, principal: Principal, method: String, requestID: String) -> Response {
+        guard let id = message.id else {
+            return answer(status: 400, id: nil, .failure(.invalidRequest("Invalid Request: initialize needs an id")), method: method)
+        }
+        let revision = ProtocolRevision.negotiated(message.params["protocolVersion"]?.string)
+        var extra: [String: String] = [:]
+        if let sessions {
+            switch sessions.open(for: principal, revision: revision) {
+            case .success(let session): extra["Mcp-Session-Id"] = session
+            case .failure(let refusal): return refuse(refusal, id: id, method: method, requestID: requestID)
+            }
+        }
+        return answer(status: 200, id: id, .success(engine.initializeResult(revision)), method: method, extra: extra)
+    }
+
+    /// A client's DELETE of its session.
+    private func endSession(_ id: String, principal: Principal, requestID: String) -> Response {
+        switch sessions?.use(id, by: principal) {
+        case .success?:
+            sessions?.close(id)
+            metrics.httpRequest(route: "mcp", method: "DELETE", status: 200)
+            return Response(status: .ok)
+        case .failure(let refusal)?:
+            return refuse(refusal, id: nil, method: "DELETE", requestID: requestID)
+        case nil:
+            return Response(status: .methodNotAllowed)
+        }
+    }
+
+    /// What the legacy transports required of a POST: a JSON body, and an answer the client
+    /// accepts as JSON; a version header, when sent, that this server speaks.
+    private func legacyHeaderRefusal(_ headers: [String: String]) -> Refusal? {
+        let accept = headers["accept"]?.lowercased() ?? ""
+        guard ["application/json", "*/*", "application/*"].contains(where: accept.contains) else {
+            return Refusal(status: 406, code: Refusal.invalidRequestCode,
+                           message: "Not Acceptable: the client must accept application/json", reason: .method)
+        }
+        guard headers["content-type"]?.lowercased().hasPrefix("application/json") == true else {
+            return Refusal(status: 415, code: Refusal.invalidRequestCode,
+                           message: "Unsupported Media Type: the body must be application/json", reason: .method)
+        }
+        if let version = headers["mcp-protocol-version"], ProtocolRevision(rawValue: version) == nil {
+            return Refusal(status: 400, code: Refusal.invalidRequestCode,
+                           message: "Bad Request: unsupported MCP-Protocol-Version \(version.prefix(32)); supported: "
+                               + ProtocolRevision.allCases.map(\.rawValue).joined(separator: ", "),
+                           reason: .method)
+        }
+        return nil
+    }
+
+    /// The JSON-RPC answer to one message: its result or its error, as one JSON body.
+    private func answer(status: Int, id: RPCID?, _ outcome: Result<JSON, RPCError>, method: String,
+                        extra: [String: String] = [:]) -> Response {
+        var message: [String: JSON] = ["jsonrpc": "2.0", "id": id?.json ?? .null]
+        switch outcome {
+        case .success(let result): message["result"] = result
+        case .failure(let error): message["error"] = error.json
+        }
+        metrics.httpRequest(route: "mcp", method: method, status: status)
         var fields: HTTPFields = [.contentType: "application/json"]
-        for (name, value) in headers {
+        for (name, value) in extra {
             if let field = HTTPFieldName(name) { fields[field] = value }
         }
-        return Response(status: .ok, headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: DirectToolCall.response(id: call.id, outcome))))
+        return Response(status: HTTPResponse.Status(code: status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(.object(message)))))
     }
 
-    static func rpcKey(session: String, id: String) -> String { session + " " + id }
+    /// A call's key for `notifications/cancelled`: its session and its id as JSON (`7` and `"7"` differ).
+    static func rpcKey(session: String, id: RPCID) -> String { session + " " + String(decoding: JSONWriter.bytes(id.json), as: UTF8.self) }
 
-    /// SDK response to Hummingbird response. A stream is piped as it comes; tracking of the
-    /// request ends when the stream does (the answer was sent, or the client is gone).
-    private func convert(_ response: MCP.HTTPResponse, endingTracking requestID: String?) -> Response {
-        var fields = HTTPFields()
-        for (name, value) in response.headers {
-            if let field = HTTPFieldName(name) { fields[field] = value }
-        }
-        let status = HTTPResponse.Status(code: response.statusCode)
-        let inFlight = self.inFlight
-        if case .stream(let stream, _) = response {
-            return Response(status: status, headers: fields, body: ResponseBody { writer in
-                do {
-                    for try await chunk in stream {
-                        try await writer.write(ByteBuffer(bytes: chunk))
-                    }
-                } catch {
-                    if let requestID { inFlight.end(requestID) }
-                    throw error
-                }
-                if let requestID { inFlight.end(requestID) }
-                try await writer.finish(nil)
-            })
-        }
-        guard let data = response.bodyData else { return Response(status: status, headers: fields) }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    private func refuse(_ refusal: Refusal, id: JSONRPCEnvelope.ID?, method: String, requestID: String) -> Response {
+    private func refuse(_ refusal: Refusal, id: RPCID?, method: String, requestID: String) -> Response {
         metrics.refused(refusal.reason)
         metrics.httpRequest(route: "mcp", method: method, status: refusal.status)
         logger.notice("request refused", metadata: [
@@ -162,12 +207,12 @@ struct MCPEndpoint: Sendable {
             if let field = HTTPFieldName(name) { fields[field] = value }
         }
         return Response(status: HTTPResponse.Status(code: refusal.status), headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: refusal.body(id: id))))
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(refusal.message(id: id)))))
     }
 
     /// The body, up to the size limit and within the body deadline: a client that sends it too
     /// slowly has its connection closed (and gets 408 if it is still listening).
-    private func readBody(_ request: Request, channel: any Channel) async -> Result<Data, Refusal> {
+    private func readBody(_ request: Request, channel: any Channel) async -> Result<[UInt8], Refusal> {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
             return .failure(tooLarge())
         }
@@ -179,7 +224,7 @@ struct MCPEndpoint: Sendable {
         defer { deadlines.unwatch(watch) }
         do {
             let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-            return .success(Data(buffer.readableBytesView))
+            return .success(Array(buffer.readableBytesView))
         } catch is NIOTooManyBytesError {
             return .failure(tooLarge())
         } catch {

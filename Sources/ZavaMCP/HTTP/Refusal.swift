@@ -1,6 +1,3 @@
-import Foundation
-import ZavaCore
-import ZavaPostgres
 
 /// A request turned away before it reached MCP: an HTTP status, and a JSON-RPC error body whose
 /// message says what to do about it (the Python and TypeScript clients surface that message).
@@ -20,9 +17,8 @@ struct Refusal: Error, Sendable, Equatable {
     static let identityCode = -32001
     static let invalidRequestCode = -32600
 
-    func body(id: JSONRPCEnvelope.ID?) -> Data {
-        let idText = id?.jsonFragment ?? "null"
-        let json = #"{"jsonrpc":"2.0","id":\#(idText),"error":{"code":\#(code),"message":\#(JSONString.quote(message))}}"#
-        return Data(json.utf8)
+    /// The JSON-RPC error message the refusal is sent as.
+    func message(id: RPCID?) -> JSON {
+        ["jsonrpc": "2.0", "id": id?.json ?? .null, "error": ["code": .int(code), "message": .string(message)]]
     }
 }

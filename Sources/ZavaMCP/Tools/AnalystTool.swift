@@ -1,12 +1,11 @@
-import MCP
 import ZavaCore
 
 /// One MCP tool: what it advertises, and what a call does with the caller's session.
 protocol AnalystTool: Sendable {
-    var definition: Tool { get }
+    var definition: ToolDefinition { get }
     /// Runs one call. Failures come back as error replies (MCP tool errors), never as throws:
     /// the model should read the database's message and fix its query.
-    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply
+    func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply
     /// The reply for a failure that happened around the call (timeout, cancellation).
     func failure(_ message: String) -> ToolReply
 }
@@ -37,34 +36,23 @@ struct ToolContext: Sendable {
     var analyst: AnalystService { AnalystService(session: session, search: search) }
 }
 
-/// A tool's answer: the text the client shows the model, and whether it reports a failure.
+/// A tool's answer: the text the client shows the model, the same answer as structured JSON
+/// (for clients of revisions that have it), and whether it reports a failure.
 struct ToolReply: Sendable, Equatable {
     var text: String
     var isError: Bool
+    /// `structuredContent`, matching the tool's `outputSchema`.
+    var structured: JSON?
     /// For logs and metrics only (never the rows themselves).
     var rowCount: Int?
     /// What went wrong in more detail than the caller is told (hosts, socket paths): logged only.
     var logDetail: String?
 
-    init(text: String, isError: Bool, rowCount: Int? = nil, logDetail: String? = nil) {
+    init(text: String, isError: Bool, structured: JSON? = nil, rowCount: Int? = nil, logDetail: String? = nil) {
         self.text = text
         self.isError = isError
+        self.structured = structured
         self.rowCount = rowCount
         self.logDetail = logDetail
-    }
-}
-
-/// JSON Schema fragments for tool inputs.
-enum InputSchema {
-    static func object(_ properties: [String: Value], required: [String] = []) -> Value {
-        .object(["type": "object", "properties": .object(properties),
-                 "required": .array(required.map { .string($0) }), "additionalProperties": false])
-    }
-}
-
-extension Tool.Annotations {
-    /// Every zava tool only reads, inside a read-only transaction that is rolled back.
-    static func readOnly(_ title: String) -> Tool.Annotations {
-        Tool.Annotations(title: title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false)
     }
 }

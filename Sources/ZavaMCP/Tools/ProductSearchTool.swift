@@ -1,11 +1,10 @@
 import Foundation
-import MCP
 import ZavaCore
 
 /// `semantic_search_products(query_description, max_rows = 20, similarity_threshold = 30.0)`, the
 /// sample's parameters, plus an optional `category` (the REPL's `--category`).
 struct ProductSearchTool: AnalystTool {
-    let definition = Tool(
+    let definition = ToolDefinition(
         name: "semantic_search_products",
         title: "Find products by meaning",
         description: """
@@ -16,7 +15,7 @@ struct ProductSearchTool: AnalystTool {
             column: the caller's store's stock, or stock_all_stores (summed over every store) for head office. Use \
             the product_id values in execute_sales_query to get sales or stock for the products found.
             """,
-        inputSchema: InputSchema.object([
+        inputSchema: Schema.object([
             "query_description": .object([
                 "type": "string",
                 "description": "What the products should be or do, in plain language.",
@@ -36,7 +35,7 @@ struct ProductSearchTool: AnalystTool {
         ], required: ["query_description"]),
         annotations: .readOnly("Semantic product search"))
 
-    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
+    func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
         do {
             let arguments = try ToolArguments(arguments, tool: name,
                                               accepted: ["query_description", "max_rows", "similarity_threshold", "category"])

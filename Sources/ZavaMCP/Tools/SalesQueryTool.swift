@@ -1,10 +1,9 @@
 import Foundation
-import MCP
 import ZavaCore
 
 /// `execute_sales_query(postgresql_query)`: one statement under the caller's identity.
 struct SalesQueryTool: AnalystTool {
-    let definition = Tool(
+    let definition = ToolDefinition(
         name: "execute_sales_query",
         title: "Run a read-only SQL query on the Zava sales data",
         description: """
@@ -16,7 +15,7 @@ struct SalesQueryTool: AnalystTool {
             get_multiple_table_schemas first to learn columns and valid values. Only one statement per call. \
             Errors come back as {"err": "<database message>", "c": [], "r": [], "n": 0}.
             """,
-        inputSchema: InputSchema.object([
+        inputSchema: Schema.object([
             "postgresql_query": .object([
                 "type": "string",
                 "description": "One PostgreSQL query, e.g. SELECT count(*) FROM retail.orders WHERE order_date >= '2025-01-01'",
@@ -24,7 +23,7 @@ struct SalesQueryTool: AnalystTool {
         ], required: ["postgresql_query"]),
         annotations: .readOnly("Run a sales query"))
 
-    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
+    func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
         do {
             let sql = try ToolArguments(arguments, tool: name, accepted: ["postgresql_query"]).string("postgresql_query")
             let result = try await context.analyst.query(sql)

@@ -1,9 +1,8 @@
-import MCP
 import ZavaCore
 
 /// `get_multiple_table_schemas(table_names)`: what a model needs to write correct SQL.
 struct TableSchemasTool: AnalystTool {
-    let definition = Tool(
+    let definition = ToolDefinition(
         name: "get_multiple_table_schemas",
         title: "Describe retail tables",
         description: """
@@ -15,7 +14,7 @@ struct TableSchemasTool: AnalystTool {
             retail.product_description_embeddings (the retail. prefix is optional). An unknown name gives an \
             error listing the valid ones.
             """,
-        inputSchema: InputSchema.object([
+        inputSchema: Schema.object([
             "table_names": .object([
                 "type": "array", "items": .object(["type": "string"]), "minItems": 1, "maxItems": .int(AnalystService.maximumTables),
                 "description": "Tables to describe, e.g. [\"retail.orders\", \"retail.order_items\", \"retail.products\"].",
@@ -23,7 +22,7 @@ struct TableSchemasTool: AnalystTool {
         ], required: ["table_names"]),
         annotations: .readOnly("Describe tables"))
 
-    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
+    func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
         do {
             let requested = try ToolArguments(arguments, tool: name, accepted: ["table_names"]).strings("table_names")
             let analyst = context.analyst

@@ -1,14 +1,12 @@
-import Foundation
-import MCP
 
 /// A tool call's arguments, read strictly: a wrong type, a missing required value or an
 /// unknown name is an error that names the parameter, never a silent coercion.
 struct ToolArguments: Sendable {
     let tool: String
-    private let values: [String: Value]
+    private let values: [String: JSON]
 
     /// - Parameter accepted: the parameter names the tool's schema declares.
-    init(_ values: [String: Value]?, tool: String, accepted: [String]) throws {
+    init(_ values: [String: JSON]?, tool: String, accepted: [String]) throws {
         self.tool = tool
         self.values = values ?? [:]
         let unknown = self.values.keys.filter { !accepted.contains($0) }.sorted()
@@ -21,11 +19,6 @@ struct ToolArguments: Sendable {
     func string(_ name: String) throws -> String {
         switch values[name] {
         case .string(let text)?: return text
-        case .data?: // the SDK decodes strings that look like data: URLs as data; give the text back
-            if let encoded = try? JSONEncoder().encode(values[name]), let text = try? JSONDecoder().decode(String.self, from: encoded) {
-                return text
-            }
-            throw mismatch(name, "a string")
         case nil, .null?: throw missing(name)
         default: throw mismatch(name, "a string")
         }
@@ -42,7 +35,7 @@ struct ToolArguments: Sendable {
         case .array(let items)?:
             return try items.enumerated().map { index, item in
                 guard case .string(let text) = item else {
-                    throw ToolArgumentError("\(tool): \(name)[\(index)] must be a string, got \(Self.kind(item))")
+                    throw ToolArgumentError("\(tool): \(name)[\(index)] must be a string, got \(item.kind)")
                 }
                 return text
             }
@@ -75,19 +68,7 @@ struct ToolArguments: Sendable {
     }
 
     private func mismatch(_ name: String, _ expected: String) -> ToolArgumentError {
-        ToolArgumentError("\(tool): \(name) must be \(expected), got \(values[name].map(Self.kind) ?? "nothing")")
-    }
-
-    static func kind(_ value: Value) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .int: "an integer"
-        case .double: "a number"
-        case .string, .data: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
+        ToolArgumentError("\(tool): \(name) must be \(expected), got \(values[name]?.kind ?? "nothing")")
     }
 }
 

@@ -1,46 +1,30 @@
 import Foundation
 import Logging
-import MCP
 import ZavaCore
 import ZavaPostgres
 
-/// Runs one `tools/call`: finds the identity the HTTP layer decided, gives the tool a session
-/// for it, bounds the call in time, lets a vanished client cancel it, and counts and logs it
-/// (tool, identity, outcome, time; never the result).
+/// Runs one `tools/call` for an identity the HTTP layer decided: gives the tool a session for
+/// it, bounds the call in time, lets a vanished client cancel it, and counts and logs it (tool,
+/// identity, outcome, time; never the result).
 struct ToolCallRunner: Sendable {
     let catalog: ToolCatalog
     let database: Database
-    let directory: IdentityDirectory
     let limits: QueryLimits
     /// The largest answer sent (`MCPServerConfiguration.maxAnswerBytes`).
     let maxAnswerBytes: Int
     let deadlines: RequestDeadlines
     let search: (any ProductSearching)?
-    let inFlight: InFlightRequests
     let metrics: ServerMetrics
     let logger: Logger
 
-    /// The SDK's `tools/call` handler: the identity comes from the headers the HTTP layer stamped.
-    func handle(_ parameters: CallTool.Parameters, http: MCP.HTTPRequest?) async throws -> CallTool.Result {
-        let requestID = http?.header(InternalHeaders.requestID) ?? "-"
-        // Fail closed: without the HTTP layer's decision there is no identity, so no data.
-        guard let principal = principal(from: http) else {
-            guard let tool = catalog.tool(named: parameters.name) else { throw unknownTool(parameters.name, requestID: requestID) }
-            logger.error("tool call without a decided identity", metadata: ["request_id": "\(requestID)", "tool": "\(tool.name)"])
-            return Self.result(tool.failure("no identity for this request; it was refused"))
-        }
-        return try await call(parameters.name, arguments: parameters.arguments, principal: principal, requestID: requestID)
-    }
-
-    /// One tool call for an identity the HTTP layer decided: the one place tool calls run,
-    /// whether the SDK server or `DirectToolCalls` received them. An unknown tool is a JSON-RPC
-    /// error (invalid params), everything else a result (failures as tool errors).
-    func call(_ name: String, arguments: [String: Value]?, principal: Principal, requestID: String) async throws(MCPError) -> CallTool.Result {
-        guard let tool = catalog.tool(named: name) else { throw unknownTool(name, requestID: requestID) }
+    /// The one place tool calls run. An unknown tool is a JSON-RPC error (invalid params),
+    /// everything else a result (failures as tool errors).
+    func call(_ name: String, arguments: [String: JSON]?, principal: Principal, requestID: String) async -> Result<ToolReply, RPCError> {
+        guard let tool = catalog.tool(named: name) else { return .failure(unknownTool(name, requestID: requestID)) }
         let session = database.session(for: principal.identity, limits: limits).charged(to: principal.tokenLabel)
         let context = ToolContext(principal: principal, session: session, search: search, replyBytes: maxAnswerBytes / 2)
         let started = ContinuousClock.now
-        let reply = await run(tool, arguments, context: context, requestID: requestID)
+        let reply = await run(tool, arguments, context: context)
         let elapsed = ContinuousClock.now - started
         metrics.toolCall(tool.name, isError: reply.isError, duration: elapsed)
         if logger.logLevel <= .info {  // the metadata costs more than a point query; build it only when logged
@@ -56,47 +40,33 @@ struct ToolCallRunner: Sendable {
         if let detail = reply.logDetail {
             logger.warning("tool call failed", metadata: ["request_id": "\(requestID)", "tool": "\(tool.name)", "error": "\(detail)"])
         }
-        return Self.result(reply)
+        return .success(reply)
     }
 
-    private func unknownTool(_ name: String, requestID: String) -> MCPError {
+    private func unknownTool(_ name: String, requestID: String) -> RPCError {
         metrics.toolCall(name, isError: true, duration: .zero)
         logger.notice("unknown tool", metadata: ["request_id": "\(requestID)", "tool": "\(name.prefix(64))"])
-        return MCPError.invalidParams("Unknown tool: \(name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
+        return .invalidParams("Unknown tool: \(name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
     }
 
-    /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
-    /// or its disconnection can cancel it; cancelling reaches the database as a cancel request.
-    /// The task starts on this thread (`Task.immediate`, on the same executor: no hop to
-    /// another thread before the query is sent); the timeout is a watch in `deadlines`, and a
-    /// call it stopped answers with the timeout message.
-    private func run(_ tool: any AnalystTool, _ arguments: [String: Value]?, context: ToolContext,
-                     requestID: String) async -> ToolReply {
+    /// The call runs in its own task so that a timeout or the caller's cancellation (a client
+    /// that went away, `notifications/cancelled`) can cancel it; cancelling reaches the database
+    /// as a cancel request. The task starts on this thread (`Task.immediate`, on the same
+    /// executor: no hop to another thread before the query is sent); the timeout is a watch in
+    /// `deadlines`, and a call it stopped answers with the timeout message.
+    private func run(_ tool: any AnalystTool, _ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
         let work = Task.immediate(executorPreference: BlockingExecutor.current) { await tool.call(arguments, context: context) }
         let timedOut = Flag()
         let watch = deadlines.watch(until: .now + deadlines.timeout) {
             timedOut.set()
             work.cancel()
         }
-        inFlight.attach(requestID) { work.cancel() }
         let reply = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         deadlines.unwatch(watch)
-        inFlight.detach(requestID)
         if timedOut.isSet {
             return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(deadlines.timeout)); the query was cancelled")
         }
         return reply
-    }
-
-    private func principal(from http: MCP.HTTPRequest?) -> Principal? {
-        guard let http, let text = http.header(InternalHeaders.rlsUserID), let uuid = UUID(uuidString: text),
-              let identity = directory.identities.first(where: { $0.rlsUserID == uuid }),
-              let source = http.header(InternalHeaders.source).flatMap(Principal.Source.init(rawValue:)) else { return nil }
-        return Principal(identity: identity, source: source, tokenLabel: http.header(InternalHeaders.tokenLabel))
-    }
-
-    static func result(_ reply: ToolReply) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: reply.text, annotations: nil, _meta: nil)], isError: reply.isError)
     }
 
     static func milliseconds(_ duration: Duration) -> String {

@@ -1,5 +1,3 @@
-import MCP
-
 /// The tools `mcp-zava-sales` offers, in the order clients list them.
 struct ToolCatalog: Sendable {
     let tools: [any AnalystTool]
@@ -9,7 +7,6 @@ struct ToolCatalog: Sendable {
         self.tools = tools
     }
 
-    var definitions: [Tool] { tools.map(\.definition) }
     var names: [String] { tools.map(\.name) }
 
     func tool(named name: String) -> (any AnalystTool)? {

@@ -1,11 +1,10 @@
-import MCP
 import ZavaCore
 import ZavaPostgres
 
 /// `whoami()`: which identity this connection runs as, so a user can check before trusting
 /// an answer ("is this all stores or just mine?").
 struct WhoAmITool: AnalystTool {
-    let definition = Tool(
+    let definition = ToolDefinition(
         name: "whoami",
         title: "Which store am I?",
         description: """
@@ -13,10 +12,10 @@ struct WhoAmITool: AnalystTool {
             with its name, store_id and rls_user_id, and how the identity was established (header, token or the \
             server's default profile). Results of the other tools are limited to what this identity may see.
             """,
-        inputSchema: InputSchema.object([:]),
+        inputSchema: Schema.object([:]),
         annotations: .readOnly("Current identity"))
 
-    func call(_ arguments: [String: Value]?, context: ToolContext) async -> ToolReply {
+    func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
         do {
             _ = try ToolArguments(arguments, tool: name, accepted: [])
             let whoami = try await context.analyst.whoami()

@@ -1,5 +1,4 @@
 import Foundation
-import MCP
 import Testing
 @testable import ZavaCore
 @testable import ZavaMCP
@@ -30,12 +29,12 @@ import ZavaTesting
     }
 
     @Test(arguments: [
-        (["postgresql_query": Value.string("   ")], "the statement is empty"),
+        (["postgresql_query": JSON.string("   ")], "the statement is empty"),
         (["postgresql_query": .int(1)], "postgresql_query must be a string, got an integer"),
         ([:], "the parameter postgresql_query is required"),
         (["postgresql_query": .string("select 1"), "limit": .int(5)], "unknown parameter limit"),
     ])
-    func badArgumentsAreToolErrorsNamingTheProblemAndSendNothing(arguments: [String: Value], message: String) async {
+    func badArgumentsAreToolErrorsNamingTheProblemAndSendNothing(arguments: [String: JSON], message: String) async {
         let executor = FakeStatementExecutor()
         let reply = await SalesQueryTool().call(arguments, context: Self.context(executor))
         #expect(reply.isError && reply.text.hasPrefix(#"{"err":"#) && reply.text.contains(message), "\(reply.text)")

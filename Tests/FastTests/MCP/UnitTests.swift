@@ -1,9 +1,8 @@
 import Foundation
 import Synchronization
-import MCP
 import Testing
 import ZavaCore
-import ZavaPostgres
+@testable import ZavaPostgres
 import ZavaTesting
 @testable import ZavaMCP
 
@@ -166,5 +165,30 @@ struct InFlightRequestsTests {
         #expect(deadlines.count == 1)
         #expect(RequestDeadlines(timeout: .seconds(600)).interval == .seconds(1))
         #expect(RequestDeadlines(timeout: .milliseconds(100)).interval == .milliseconds(50))
+    }
+}
+
+@Suite struct ServerStatusTests {
+    @Test("status shows cumulative requests, errors and tool calls by tool")
+    func statusCounters() {
+        let metrics = ServerMetrics(toolNames: ["whoami", "execute_sales_query"])
+        metrics.httpRequest(route: "mcp", method: "POST", status: 200)
+        metrics.httpRequest(route: "mcp", method: "POST", status: 401)
+        metrics.httpRequest(route: "healthz", method: "GET", status: 200)
+        metrics.toolCall("execute_sales_query", isError: false, duration: .milliseconds(1))
+        metrics.toolCall("execute_sales_query", isError: true, duration: .milliseconds(1))
+        metrics.toolCall("whoami", isError: false, duration: .milliseconds(1))
+        metrics.toolCall("drop_tables", isError: true, duration: .zero)
+        let counters = metrics.counters
+        #expect(counters.requests == 2 && counters.errors == 1)
+        #expect(counters.toolCalls["execute_sales_query"] == .init(calls: 2, errors: 1))
+        #expect(counters.toolCalls["unknown"] == .init(calls: 1, errors: 1))
+        let status = MCPServerStatus(url: "http://127.0.0.1:8000/mcp", sessions: 1, inFlight: 0,
+                                     pool: .init(size: 8, open: 2, inUse: 0, waiting: 0), counters: counters)
+        #expect(status.description.hasSuffix(
+            "since start: 2 requests, 1 refused or failed; tool calls: execute_sales_query 2 (1 failed), unknown 1 (1 failed), whoami 1"),
+            "\(status)")
+        #expect(MCPServerStatus(url: nil, sessions: 0, inFlight: 0, pool: .init(size: 8, open: 0, inUse: 0, waiting: 0))
+            .description.hasSuffix("since start: 0 requests, 0 refused or failed; tool calls: none"))
     }
 }
