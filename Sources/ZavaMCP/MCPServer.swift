@@ -53,7 +53,7 @@ public final class MCPServer: Service, Sendable {
         let metrics = ServerMetrics(toolNames: catalog.names)
         let base = database.defaultLimits
         var limits = base
-        limits.rowCap = configuration.rowCap ?? base.rowCap
+        limits.rowCap = configuration.rowCap
         limits.statementTimeout = min(base.statementTimeout, configuration.requestTimeout)
         // A collected result holds no more raw bytes than its answer may carry.
         limits.byteCap = min(base.byteCap, configuration.maxAnswerBytes)

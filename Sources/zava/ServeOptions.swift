@@ -53,17 +53,17 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("max-sessions-per-principal"), help: "MCP sessions one identity (one token in token mode) may keep open; its next one closes its oldest.")
     var maxSessionsPerPrincipal = 64
 
-    @Option(name: .customLong("max-answer-bytes"), help: "Largest tool answer sent; a query result is cut, and marked truncated, where it would pass it.")
-    var maxAnswerBytes = 16 << 20
+    @Option(name: .customLong("max-answer-rows"), help: "Rows a tool answer holds at most; more are cut, and the answer says truncated.")
+    var maxAnswerRows = 200
+
+    @Option(name: .customLong("max-answer-bytes"), help: "Largest tool answer sent (its text gets a third: the rest repeats the rows as structured content); a query result is cut, and marked truncated, where it would pass it.")
+    var maxAnswerBytes = 192 << 10
 
     @Option(name: .customLong("http-threads"), help: "Threads reading and writing HTTP (default: half the cores, at least 1; requests run on threads of their own).")
     var httpThreads: Int?
 
-    @Flag(name: .customLong("sdk-tool-calls"), help: ArgumentHelp("Answer every tools/call through the MCP SDK server, without the direct path (for comparisons).", visibility: .hidden))
-    var sdkToolCalls = false
-
     func validate() throws {
-        let serveOnly = [host != nil, port != nil, path != nil, stateless, noREPL, defaultProfile != nil, tokens != nil, sdkToolCalls,
+        let serveOnly = [host != nil, port != nil, path != nil, stateless, noREPL, defaultProfile != nil, tokens != nil,
                          !allowedOrigins.isEmpty, !allowedHosts.isEmpty, httpThreads != nil]
         if !serve, serveOnly.contains(true) {
             throw ValidationError("the endpoint options need --serve")
@@ -77,10 +77,10 @@ struct ServeOptions: ParsableArguments {
         MCPServerConfiguration(
             host: host ?? settings.serverHost, port: port ?? settings.serverPort, path: path ?? settings.mcpPath,
             stateless: stateless, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins, maxBodyBytes: maxBodyBytes,
-            requestTimeout: .milliseconds(Int(requestTimeout * 1000)), defaultProfile: defaultProfile,
+            requestTimeout: .milliseconds(Int(requestTimeout * 1000)), rowCap: maxAnswerRows, defaultProfile: defaultProfile,
             tokensFile: tokens.map { URL(fileURLWithPath: $0) },
             idleTimeout: .milliseconds(Int(idleTimeout * 1000)), bodyTimeout: .milliseconds(Int(bodyTimeout * 1000)),
-            maxConnections: maxConnections, maxSessionsPerPrincipal: maxSessionsPerPrincipal, maxAnswerBytes: maxAnswerBytes,
-            directToolCalls: !sdkToolCalls)
+            maxConnections: maxConnections, maxSessionsPerPrincipal: maxSessionsPerPrincipal,
+            maxAnswerBytes: maxAnswerBytes)
     }
 }

@@ -103,3 +103,16 @@ import ZavaTesting
         #expect(!remote.text.contains(".s.PGSQL") && remote.logDetail?.contains(".s.PGSQL.5432") == true)
     }
 }
+
+/// The hints zava adds where the server gave none: what models and people get wrong most.
+@Suite struct ErrorHintTests {
+    @Test func missingTablesAndStackedStatementsGetAHintNamingTheWayOut() {
+        let stacked = DatabaseError(sqlState: "42601", message: "cannot insert multiple commands into a prepared statement")
+        #expect(ErrorReport(stacked, for: .remote).text.contains("HINT:  Send one statement at a time (one per call)."))
+        let missing = DatabaseError(sqlState: "42P01", message: "relation \"order\" does not exist", position: 15)
+        #expect(ErrorReport(missing, for: .remote).hint?.contains("get_multiple_table_schemas") == true)
+        #expect(ErrorReport(missing, for: .local).hint?.contains(":tables") == true)
+        let column = DatabaseError(sqlState: "42703", message: "column \"x\" does not exist", hint: "Perhaps you meant \"y\".")
+        #expect(ErrorReport(column, for: .remote).hint == "Perhaps you meant \"y\".", "the server's own hint wins")
+    }
+}

@@ -125,7 +125,7 @@ struct HTTPLimitsTests {
     @Test("a huge answer is cut where its encoding would pass the answer limit, and says truncated")
     func answersAreBoundedAfterEncoding() async throws {
         let database = try await MCPFixture.shared.analyst(poolSize: 2)
-        let limit = 64 << 10
+        let limit = 160 << 10
         let running = try await RunningServer.start(database) { $0.maxAnswerBytes = limit }
         // 100 rows of 4,000 control characters: 400 KB of data, 2.4 MB as JSON, more as JSON-RPC.
         let report = try await PythonClient.run("raw", url: running.url, ["cases": [

@@ -27,7 +27,7 @@ public struct ErrorReport: Sendable, Equatable {
             severity = error.severity
             message = error.message
             detail = error.detail
-            hint = error.hint
+            hint = error.hint ?? Self.hint(for: error, audience: audience)
             position = error.position
             sqlState = error.sqlState
         case let error as ConnectionError where audience == .remote && [.unavailable, .lost].contains(error.kind):
@@ -39,6 +39,22 @@ public struct ErrorReport: Sendable, Equatable {
             message = "the request was cancelled"
         default:
             message = String(describing: error)
+        }
+    }
+
+    /// What zava knows better than the server's message, where the server gave no hint: the
+    /// mistakes people and models make most, and how to list what exists instead.
+    static func hint(for error: DatabaseError, audience: Audience) -> String? {
+        let tables = audience == .remote ? "get_multiple_table_schemas" : ":tables and :describe"
+        switch error.sqlState {
+        case "42601" where error.message.contains("multiple commands"):
+            return "Send one statement at a time" + (audience == .remote ? " (one per call)." : ".")
+        case "42P01":
+            return "The tables are in the retail schema (retail.orders, retail.order_items, retail.products, ...); \(tables) list them."
+        case "42703":
+            return "\(tables) show each table's columns."
+        default:
+            return nil
         }
     }
 

@@ -23,8 +23,9 @@ public struct MCPServerConfiguration: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// The longest a tool call may run; its SQL statement timeout is capped to the same.
     public var requestTimeout: Duration
-    /// Row cap for tool results; nil keeps the database's default (`ZAVA_ROW_CAP`).
-    public var rowCap: Int?
+    /// Rows a tool answer holds at most: an agent's context is no screen, so MCP answers have a
+    /// budget of their own; a cut answer says `truncated` and how to ask for less.
+    public var rowCap: Int
     /// Identity for requests without `x-rls-user-id`. nil (the default) refuses them.
     public var defaultProfile: String?
     /// Bearer-token mode: every request needs a token from this file (see `TokenFile`).
@@ -46,19 +47,16 @@ public struct MCPServerConfiguration: Sendable, Equatable {
     /// `initialize` closes its own least recently used session, never another principal's.
     public var maxSessionsPerPrincipal: Int
     /// The largest tool answer sent, as encoded on the wire: a query result is cut (and marked
-    /// truncated) where its JSON would pass it.
+    /// truncated) where its JSON would pass it. The text a model reads gets a third of it (the
+    /// rest carries the same rows as structured content): 64 KiB by default.
     public var maxAnswerBytes: Int
-    /// Answer well-formed `tools/call` POSTs directly (`DirectToolCall`) instead of through the
-    /// SDK server: same checks, same tool code, same JSON-RPC answer, as `application/json`.
-    /// Off, every request takes the SDK path (for comparisons and tests).
-    public var directToolCalls: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8000, path: String = "/mcp", stateless: Bool = false,
                 allowedHosts: [String] = [], allowedOrigins: [String] = [], maxBodyBytes: Int = 1 << 20,
-                requestTimeout: Duration = .seconds(60), rowCap: Int? = nil, defaultProfile: String? = nil,
+                requestTimeout: Duration = .seconds(60), rowCap: Int = 200, defaultProfile: String? = nil,
                 tokensFile: URL? = nil, sessionIdleTimeout: Duration = .seconds(30 * 60), maxSessions: Int = 1_000,
                 idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30), maxConnections: Int = 512,
-                maxSessionsPerPrincipal: Int = 64, maxAnswerBytes: Int = 16 << 20, directToolCalls: Bool = true) {
+                maxSessionsPerPrincipal: Int = 64, maxAnswerBytes: Int = 192 << 10) {
         self.host = host
         self.port = port
         self.path = path.hasPrefix("/") ? path : "/" + path
@@ -77,7 +75,6 @@ public struct MCPServerConfiguration: Sendable, Equatable {
         self.maxConnections = maxConnections
         self.maxSessionsPerPrincipal = maxSessionsPerPrincipal
         self.maxAnswerBytes = maxAnswerBytes
-        self.directToolCalls = directToolCalls
     }
 
     /// Rejects combinations that cannot be served safely, before anything binds.
@@ -90,6 +87,7 @@ public struct MCPServerConfiguration: Sendable, Equatable {
         guard idleTimeout > .zero, bodyTimeout > .zero else { throw fail("the idle and body timeouts must be positive") }
         guard maxConnections >= 1 else { throw fail("at least one connection must be allowed") }
         guard maxAnswerBytes >= 4_096 else { throw fail("the answer limit must be at least 4096 bytes") }
+        guard rowCap >= 1 else { throw fail("the answer row limit must be at least 1") }
         if tokensFile != nil, defaultProfile != nil {
             throw fail("--default-profile cannot be combined with --tokens: in token mode every request needs a token")
         }

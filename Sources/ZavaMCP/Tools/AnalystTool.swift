@@ -29,9 +29,12 @@ struct ToolContext: Sendable {
     let principal: Principal
     let session: Session
     let search: (any ProductSearching)?
-    /// Bytes a reply's text may have: the JSON-RPC answer that carries it escapes it again, at
-    /// most doubling it, so half the configured answer limit.
+    /// Bytes a reply's text may have: the JSON-RPC answer carries it escaped again (at most
+    /// twice its size) and its rows once more as structured content, so a third of the
+    /// configured answer limit.
     var replyBytes: Int = .max
+    /// The order dates each identity sees, shared by the calls of one server.
+    var dataDates = DataDates()
 
     var analyst: AnalystService { AnalystService(session: session, search: search) }
 }

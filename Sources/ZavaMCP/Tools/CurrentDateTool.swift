@@ -13,12 +13,14 @@ struct CurrentDateTool: AnalystTool {
             turn relative periods such as "this year" or "the last 3 months" into date filters.
             """,
         inputSchema: Schema.object([:]),
+        outputSchema: ["type": "object", "required": ["utc"], "properties": ["utc": ["type": "string", "format": "date-time"]]],
         annotations: .readOnly("Current UTC date"))
 
     func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
         do {
             _ = try ToolArguments(arguments, tool: name, accepted: [])
-            return ToolReply(text: now().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), isError: false)
+            let text = now().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            return ToolReply(text: text, isError: false, structured: ["utc": .string(text)])
         } catch {
             return failure(for: error)
         }

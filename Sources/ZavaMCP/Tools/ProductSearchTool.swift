@@ -33,6 +33,7 @@ struct ProductSearchTool: AnalystTool {
                 "description": "Only products of this category, e.g. POWER TOOLS (any case); an unknown one is an error listing the categories.",
             ]),
         ], required: ["query_description"]),
+        outputSchema: ResultReply.outputSchema,
         annotations: .readOnly("Semantic product search"))
 
     func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
@@ -45,7 +46,7 @@ struct ProductSearchTool: AnalystTool {
                                                                                    default: SearchRequest.defaultSimilarityThreshold),
                                         category: try arguments.optionalString("category"))
             let result = try await context.analyst.searchProducts(request)
-            return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
+            return await ResultReply.make(result, context: context)
         } catch {
             return failure(for: error)
         }

@@ -21,13 +21,14 @@ struct SalesQueryTool: AnalystTool {
                 "description": "One PostgreSQL query, e.g. SELECT count(*) FROM retail.orders WHERE order_date >= '2025-01-01'",
             ]),
         ], required: ["postgresql_query"]),
+        outputSchema: ResultReply.outputSchema,
         annotations: .readOnly("Run a sales query"))
 
     func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
         do {
             let sql = try ToolArguments(arguments, tool: name, accepted: ["postgresql_query"]).string("postgresql_query")
             let result = try await context.analyst.query(sql)
-            return ToolReply(text: CompactJSON.result(result, maxBytes: context.replyBytes), isError: false, rowCount: result.rows.count)
+            return await ResultReply.make(result, context: context)
         } catch {
             return failure(for: error)
         }

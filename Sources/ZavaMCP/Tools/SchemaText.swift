@@ -57,4 +57,52 @@ enum SchemaText {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The same tables and values as structured content.
+    static func structured(_ tables: [TableSchema], validValues: ValidValues) -> JSON {
+        let described: [JSON] = tables.map { table in
+            ["name": .string(table.qualifiedName), "row_level_security": .bool(table.rowLevelSecurity),
+             "columns": .array(table.columns.map { column in
+                 ["name": .string(column.name), "type": .string(column.type), "nullable": .bool(column.nullable),
+                  "default": column.defaultValue.map(JSON.string) ?? .null]
+             }),
+             "primary_key": .array(table.primaryKey.map(JSON.string)),
+             "foreign_keys": .array(table.foreignKeys.map { key in
+                 ["columns": .array(key.columns.map(JSON.string)), "references": .string(key.referencedTable),
+                  "referenced_columns": .array(key.referencedColumns.map(JSON.string))]
+             })]
+        }
+        return ["tables": .array(described),
+                "valid_values": ["stores": .array(validValues.stores.map(JSON.string)),
+                                 "categories": .array(validValues.categories.map(JSON.string)),
+                                 "product_types": .object(validValues.productTypes.mapValues { .array($0.map(JSON.string)) }),
+                                 "order_years": .array(validValues.orderYears.map(JSON.int))]]
+    }
+
+    static let outputSchema: JSON = [
+        "type": "object",
+        "required": ["tables", "valid_values"],
+        "properties": [
+            "tables": ["type": "array", "items": [
+                "type": "object", "required": ["name", "row_level_security", "columns", "primary_key", "foreign_keys"],
+                "properties": [
+                    "name": ["type": "string"], "row_level_security": ["type": "boolean"],
+                    "columns": ["type": "array", "items": [
+                        "type": "object", "required": ["name", "type", "nullable", "default"],
+                        "properties": ["name": ["type": "string"], "type": ["type": "string"], "nullable": ["type": "boolean"],
+                                       "default": ["type": ["string", "null"]]]]],
+                    "primary_key": ["type": "array", "items": ["type": "string"]],
+                    "foreign_keys": ["type": "array", "items": [
+                        "type": "object", "required": ["columns", "references", "referenced_columns"],
+                        "properties": ["columns": ["type": "array", "items": ["type": "string"]], "references": ["type": "string"],
+                                       "referenced_columns": ["type": "array", "items": ["type": "string"]]]]],
+                ]]],
+            "valid_values": [
+                "type": "object", "required": ["stores", "categories", "product_types", "order_years"],
+                "properties": ["stores": ["type": "array", "items": ["type": "string"]],
+                               "categories": ["type": "array", "items": ["type": "string"]],
+                               "product_types": ["type": "object", "additionalProperties": ["type": "array", "items": ["type": "string"]]],
+                               "order_years": ["type": "array", "items": ["type": "integer"]]]],
+        ],
+    ]
 }

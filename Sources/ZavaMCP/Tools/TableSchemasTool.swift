@@ -20,6 +20,7 @@ struct TableSchemasTool: AnalystTool {
                 "description": "Tables to describe, e.g. [\"retail.orders\", \"retail.order_items\", \"retail.products\"].",
             ]),
         ], required: ["table_names"]),
+        outputSchema: SchemaText.outputSchema,
         annotations: .readOnly("Describe tables"))
 
     func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
@@ -29,7 +30,7 @@ struct TableSchemasTool: AnalystTool {
             let tables = try await analyst.describe(requested)
             let values = try await analyst.validValues()
             return ToolReply(text: SchemaText.render(tables, validValues: values, identity: context.principal.identity),
-                             isError: false)
+                             isError: false, structured: SchemaText.structured(tables, validValues: values))
         } catch {
             return failure(for: error)
         }

@@ -16,13 +16,15 @@ struct ToolCallRunner: Sendable {
     let search: (any ProductSearching)?
     let metrics: ServerMetrics
     let logger: Logger
+    let dataDates = DataDates()
 
     /// The one place tool calls run. An unknown tool is a JSON-RPC error (invalid params),
     /// everything else a result (failures as tool errors).
     func call(_ name: String, arguments: [String: JSON]?, principal: Principal, requestID: String) async -> Result<ToolReply, RPCError> {
         guard let tool = catalog.tool(named: name) else { return .failure(unknownTool(name, requestID: requestID)) }
         let session = database.session(for: principal.identity, limits: limits).charged(to: principal.tokenLabel)
-        let context = ToolContext(principal: principal, session: session, search: search, replyBytes: maxAnswerBytes / 2)
+        let context = ToolContext(principal: principal, session: session, search: search, replyBytes: maxAnswerBytes / 3,
+                                  dataDates: dataDates)
         let started = ContinuousClock.now
         let reply = await run(tool, arguments, context: context)
         let elapsed = ContinuousClock.now - started

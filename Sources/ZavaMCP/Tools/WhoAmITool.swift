@@ -13,6 +13,16 @@ struct WhoAmITool: AnalystTool {
             server's default profile). Results of the other tools are limited to what this identity may see.
             """,
         inputSchema: Schema.object([:]),
+        outputSchema: [
+            "type": "object",
+            "required": ["profile", "store_name", "store_id", "rls_user_id", "head_office", "sees", "authenticated_by"],
+            "properties": [
+                "profile": ["type": "string"], "store_name": ["type": ["string", "null"]], "store_id": ["type": ["integer", "null"]],
+                "rls_user_id": ["type": "string", "format": "uuid"], "head_office": ["type": "boolean"], "sees": ["type": "string"],
+                "authenticated_by": ["type": "string", "enum": ["header", "default-profile", "token"]],
+                "orders_from": ["type": ["string", "null"], "format": "date"], "orders_through": ["type": ["string", "null"], "format": "date"],
+            ],
+        ],
         annotations: .readOnly("Current identity"))
 
     func call(_ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
@@ -20,18 +30,18 @@ struct WhoAmITool: AnalystTool {
             _ = try ToolArguments(arguments, tool: name, accepted: [])
             let whoami = try await context.analyst.whoami()
             let identity = whoami.identity
-            let fields: [(String, String)] = [
-                ("profile", JSONString.quote(identity.profile)),
-                ("store_name", identity.storeName.map(JSONString.quote) ?? "null"),
-                ("store_id", identity.storeID.map(String.init) ?? "null"),
-                ("rls_user_id", JSONString.quote(identity.rlsUserID.uuidString.lowercased())),
-                ("head_office", identity.isHeadOffice ? "true" : "false"),
-                ("sees", JSONString.quote(whoami.sees)),
-                ("authenticated_by", JSONString.quote(context.principal.source.rawValue)),
-                ("orders_from", whoami.orderDates.map { JSONString.quote($0.lowerBound) } ?? "null"),
-                ("orders_through", whoami.orderDates.map { JSONString.quote($0.upperBound) } ?? "null"),
+            let answer: JSON = [
+                "profile": .string(identity.profile),
+                "store_name": identity.storeName.map(JSON.string) ?? .null,
+                "store_id": identity.storeID.map(JSON.int) ?? .null,
+                "rls_user_id": .string(identity.rlsUserID.uuidString.lowercased()),
+                "head_office": .bool(identity.isHeadOffice),
+                "sees": .string(whoami.sees),
+                "authenticated_by": .string(context.principal.source.rawValue),
+                "orders_from": whoami.orderDates.map { .string($0.lowerBound) } ?? .null,
+                "orders_through": whoami.orderDates.map { .string($0.upperBound) } ?? .null,
             ]
-            return ToolReply(text: "{" + fields.map { "\(JSONString.quote($0.0)):\($0.1)" }.joined(separator: ",") + "}", isError: false)
+            return ToolReply(text: String(decoding: JSONWriter.bytes(answer), as: UTF8.self), isError: false, structured: answer)
         } catch {
             return failure(for: error)
         }

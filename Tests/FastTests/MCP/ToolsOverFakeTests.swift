@@ -17,15 +17,23 @@ import ZavaTesting
                            session: database.session(for: identity), search: search)
     }
 
-    @Test func aQueryIsSentAsTypedUnderTheCallersIdentityAndAnsweredInTheSamplesShape() async {
+    @Test func aQueryIsSentAsTypedUnderTheCallersIdentityAndAnsweredInTheSamplesShape() async throws {
         let executor = FakeStatementExecutor()
         executor.answer("count(*)", with: .init(columns: [.named("n", "bigint")], rows: [["46253"]]))
         let sql = "select count(*) as n from orders"
-        let reply = await SalesQueryTool().call(["postgresql_query": .string(sql)], context: Self.context(executor))
+        let context = Self.context(executor)
+        let reply = await SalesQueryTool().call(["postgresql_query": .string(sql)], context: context)
         #expect(!reply.isError)
         #expect(reply.text == #"{"c":["n"],"r":[[46253]],"n":1}"#)
-        #expect(executor.sent.map(\.statement) == [sql])
+        #expect(executor.sent.first?.statement == sql)
         #expect(executor.sent.first?.setup.contains("SET LOCAL zava.rls_user_id = 'f47ac10b-58cc-4372-a567-0e02b2c3d479'") == true)
+        _ = await SalesQueryTool().call(["postgresql_query": .string(sql)], context: context)
+        #expect(executor.sent.map(\.statement) == [sql, "SELECT min(order_date)::text, max(order_date)::text FROM retail.orders", sql],
+                "the data's dates are read once per identity, not per call")
+        let structured = try #require(reply.structured?.object)
+        #expect(structured["row_count"] == .int(1) && structured["truncated"] == .bool(false))
+        #expect(structured["identity"]?["profile"] == .string("seattle"))
+        #expect(structured["limits"]?["max_rows"] == .int(50))
     }
 
     @Test(arguments: [

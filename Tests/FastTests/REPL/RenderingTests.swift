@@ -72,6 +72,7 @@ import Testing
             ERROR:  column "foo" does not exist
             LINE 2:        foo FROM retail.stores
                            ^
+            HINT:  :tables and :describe show each table's columns.
 
             """)
     }
