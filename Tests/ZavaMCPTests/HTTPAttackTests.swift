@@ -67,11 +67,12 @@ struct HTTPAttackTests {
              status: 200, body: #""error""#),
     ]
 
-    @Test("header mode (stateless): every case gets its status, and the server still serves Seattle as Seattle")
-    func headerMode() async throws {
+    @Test("header mode (stateless): every case gets its status, and the server still serves Seattle as Seattle, in both revisions",
+          arguments: [false, true])
+    func headerMode(modern: Bool) async throws {
         let database = try await MCPFixture.shared.analyst(poolSize: 2)
         let running = try await RunningServer.start(database) { $0.stateless = true }
-        try await Self.run(Self.headerCases, on: running)
+        try await Self.run(modern ? Self.headerCases.map(Self.modern) : Self.headerCases, on: running, modern: modern)
         #expect(await database.executor.statistics.inUse == 0)
         await database.close()
     }
@@ -101,7 +102,26 @@ struct HTTPAttackTests {
         await database.close()
     }
 
-    static func run(_ cases: [Case], on running: RunningServer, headers: [String: String] = seattle) async throws {
+    /// The same case as a 2026-07-28 client sends it: `_meta` in a JSON-RPC body's params, and
+    /// the version, method and name headers that go with it.
+    static func modern(_ testCase: Case) -> Case {
+        var modern = testCase
+        guard var headers = testCase.spec["headers"] as? [String: String], let text = testCase.spec["body"] as? String else { return modern }
+        headers["MCP-Protocol-Version"] = ModernProtocolTests.version
+        if var body = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+            if let method = body["method"] as? String { headers["Mcp-Method"] = method }
+            if var params = body["params"] as? [String: Any] {
+                if let name = params["name"] as? String { headers["Mcp-Name"] = name }
+                params["_meta"] = ModernProtocolTests.meta
+                body["params"] = params
+            }
+            if let data = try? JSONSerialization.data(withJSONObject: body) { modern.spec["body"] = String(decoding: data, as: UTF8.self) }
+        }
+        modern.spec["headers"] = headers
+        return modern
+    }
+
+    static func run(_ cases: [Case], on running: RunningServer, headers: [String: String] = seattle, modern: Bool = false) async throws {
         let port = String(running.port)
         func substitute(_ value: Any) -> Any {
             switch value {
@@ -113,7 +133,8 @@ struct HTTPAttackTests {
         var specs = cases.map { testCase in
             (testCase.spec.mapValues(substitute)).merging(["name": testCase.name]) { $1 }
         }
-        specs.append(["name": "still serving", "headers": headers, "body": whoami])
+        let stillServing = Case(name: "still serving", spec: ["headers": headers, "body": whoami], status: 200)
+        specs.append((modern ? Self.modern(stillServing) : stillServing).spec.merging(["name": "still serving"]) { $1 })
         let report = try await PythonClient.run("raw", url: running.url, ["cases": specs], as: RawReport.self)
         try await running.stop()
         try #require(report.raw.count == specs.count)

@@ -12,8 +12,12 @@ struct InteropTests {
                             "semantic_search_products", "whoami"]
     static let countOrders = "SELECT count(*) AS orders FROM retail.orders"
 
-    @Test("lists the sample's tools and answers each one under several identities (stateful)")
-    func everyToolUnderSeveralIdentities() async throws {
+    /// The official client's two ways in: `legacy` (initialize, a session, 2025-11-25) and `auto`
+    /// (server/discover, stateless 2026-07-28 requests).
+    static let revisions = [("legacy", "2025-11-25"), ("auto", "2026-07-28")]
+
+    @Test("lists the sample's tools and answers each one under several identities, in both revisions", arguments: revisions)
+    func everyToolUnderSeveralIdentities(mode: String, revision: String) async throws {
         let database = try await MCPFixture.shared.analyst()
         let running = try await RunningServer.start(database)
         let identities = [("headoffice", SampleIdentity.headOffice), ("seattle", SampleIdentity.seattle),
@@ -28,7 +32,7 @@ struct InteropTests {
             ["tool": "execute_sales_query", "args": ["postgresql_query": "SELECT no_such_column FROM retail.orders"]],
         ]
         let cases: [[String: Any]] = identities.enumerated().map { index, identity in
-            ["name": identity.0, "headers": ["x-rls-user-id": identity.1], "list_tools": index == 0, "calls": calls]
+            ["name": identity.0, "headers": ["x-rls-user-id": identity.1], "list_tools": index == 0, "calls": calls, "mode": mode]
         }
         let report = try await PythonClient.run("sessions", url: running.url, ["cases": cases], as: SessionsReport.self)
         try await running.stop()
@@ -46,8 +50,12 @@ struct InteropTests {
         for (session, identity) in zip(report.sessions, identities) {
             #expect(session.error == nil, "\(identity.0): \(session.error ?? "")")
             #expect(session.server == "mcp-zava-sales")
+            #expect(session.protocol == revision, "\(identity.0) settled on \(session.protocol ?? "-")")
             let results = try #require(session.calls)
             try #require(results.count == calls.count)
+            for (index, result) in results.enumerated() where result.isError == false {
+                #expect(result.structured == true && result.schemaErrors == [], "call \(index): \(result.schemaErrors ?? [])")
+            }
 
             #expect(results[0].text?.contains("\"profile\":\"\(identity.0)\"") == true, "\(results[0])")
             let store = identity.0 == "headoffice" ? nil : (identity.1.contains("-") ? identity.1 : SampleIdentity.redmond)
@@ -77,8 +85,9 @@ struct InteropTests {
         }
     }
 
-    @Test("answers equal the data layer's (what the REPL renders) for the same SQL and identity")
-    func sameAnswersAsTheDataLayer() async throws {
+    @Test("answers equal the data layer's (what the REPL renders) for the same SQL and identity, in both revisions",
+          arguments: revisions)
+    func sameAnswersAsTheDataLayer(mode: String, revision: String) async throws {
         let database = try await MCPFixture.shared.analyst()
         let running = try await RunningServer.start(database)
         let sql = """
@@ -87,9 +96,10 @@ struct InteropTests {
             GROUP BY 1, 2 ORDER BY 1, 2
             """
         let report = try await PythonClient.run("sessions", url: running.url, ["cases": [
-            ["name": "seattle", "headers": ["x-rls-user-id": "seattle"],
+            ["name": "seattle", "headers": ["x-rls-user-id": "seattle"], "mode": mode,
              "calls": [["tool": "execute_sales_query", "args": ["postgresql_query": sql]]]],
         ]], as: SessionsReport.self)
+        #expect(report.sessions.first?.protocol == revision)
         try await running.stop()
 
         let seattle = try await database.identities().resolve("seattle")
@@ -99,6 +109,53 @@ struct InteropTests {
         let decoded = try CompactResult.decode(text)
         #expect(decoded.n == direct.rows.count && decoded.n > 0)
         #expect(Set(decoded.r.map { $0[0] }) == [.number(Double(seattle.storeID ?? -1))])
+    }
+
+    @Test("a second client library (fastmcp) lists the tools and gets each one's answers under four identities")
+    func fastmcpClient() async throws {
+        let database = try await MCPFixture.shared.analyst()
+        let running = try await RunningServer.start(database)
+        let identities = [("headoffice", SampleIdentity.headOffice), ("seattle", SampleIdentity.seattle),
+                          ("redmond", SampleIdentity.redmond), ("online", SampleIdentity.online)]
+        let calls: [[String: Any]] = [
+            ["tool": "whoami"],
+            ["tool": "execute_sales_query", "args": ["postgresql_query": Self.countOrders]],
+            ["tool": "get_current_utc_date"],
+            ["tool": "get_multiple_table_schemas", "args": ["table_names": ["retail.orders"]]],
+        ]
+        let cases = identities.map { ["name": $0.0, "headers": ["x-rls-user-id": $0.1], "calls": calls] as [String: Any] }
+        let report = try await PythonClient.run("fastmcp", url: running.url, ["cases": cases], as: SessionsReport.self)
+        try await running.stop()
+        for (session, identity) in zip(report.sessions, identities) {
+            #expect(session.error == nil, "\(identity.0): \(session.error ?? "")")
+            #expect(session.tools?.map(\.name) == Self.toolNames)
+            let results = try #require(session.calls)
+            try #require(results.count == calls.count)
+            #expect(results.allSatisfy { $0.isError == false && $0.structured == true && $0.schemaErrors == [] }, "\(results)")
+            #expect(results[0].text?.contains("\"profile\":\"\(identity.0)\"") == true)
+            let expected = try await MCPFixture.shared.orderCount(storeRLSUserID: identity.0 == "headoffice" ? nil : identity.1)
+            #expect(try CompactResult.decode(results[1].text).r.first?.first == .number(Double(expected)), "\(identity.0)")
+        }
+    }
+
+    @Test("select * from retail.customers answers within the answer budget, says truncated and how to ask for less",
+          arguments: revisions)
+    func answerBudget(mode: String, revision: String) async throws {
+        let database = try await MCPFixture.shared.analyst()
+        let running = try await RunningServer.start(database)
+        let report = try await PythonClient.run("sessions", url: running.url, ["cases": [
+            ["name": "headoffice", "headers": ["x-rls-user-id": "headoffice"], "mode": mode,
+             "calls": [["tool": "execute_sales_query", "args": ["postgresql_query": "select * from retail.customers"]]]],
+        ]], as: SessionsReport.self)
+        try await running.stop()
+        let call = try #require(report.sessions.first?.calls?.first)
+        let text = try #require(call.text)
+        let defaults = MCPServerConfiguration()
+        #expect(call.isError == false && call.structured == true && call.schemaErrors == [])
+        #expect(text.utf8.count <= defaults.maxAnswerBytes / 3, "\(text.utf8.count) bytes of text")
+        let decoded = try CompactResult.decode(text)
+        #expect(decoded.n > 0 && decoded.n <= defaults.rowCap)
+        #expect(text.contains(#""truncated":true"#) && text.contains("Aggregate"), "\(text.suffix(300))")
     }
 
     @Test(".vscode/mcp.json works as-is: its four servers reach their own identities")

@@ -71,11 +71,12 @@ struct MCPEndpoint: Sendable {
         case .failure(let error): return answer(status: error.status, id: nil, .failure(error), method: method)
         }
         metrics.rpcRequest(method: message.method)
+        if let refusal = mediaRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
 
         let revision: ProtocolRevision
         var answerHeaders: [String: String] = [:]
         if let sessionID {
-            if let refusal = legacyHeaderRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
+            if let refusal = legacyVersionRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
             switch sessions?.use(sessionID, by: principal) {
             case .success(let known)?: revision = known
             case .failure(let refusal)?: return refuse(refusal, id: message.id, method: method, requestID: requestID)
@@ -89,7 +90,7 @@ struct MCPEndpoint: Sendable {
             case .failure(let error): return answer(status: error.status, id: message.id, .failure(error), method: method)
             }
         } else {
-            if let refusal = legacyHeaderRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
+            if let refusal = legacyVersionRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
             if message.method == "initialize" {
                 return initialize(message, principal: principal, method: method, requestID: requestID)
             }
@@ -155,9 +156,9 @@ struct MCPEndpoint: Sendable {
         }
     }
 
-    /// What the legacy transports required of a POST: a JSON body, and an answer the client
-    /// accepts as JSON; a version header, when sent, that this server speaks.
-    private func legacyHeaderRefusal(_ headers: [String: String]) -> Refusal? {
+    /// What every revision's transport requires of a POST: a JSON body, and an answer the
+    /// client accepts as JSON.
+    private func mediaRefusal(_ headers: [String: String]) -> Refusal? {
         let accept = headers["accept"]?.lowercased() ?? ""
         guard ["application/json", "*/*", "application/*"].contains(where: accept.contains) else {
             return Refusal(status: 406, code: Refusal.invalidRequestCode,
@@ -167,6 +168,11 @@ struct MCPEndpoint: Sendable {
             return Refusal(status: 415, code: Refusal.invalidRequestCode,
                            message: "Unsupported Media Type: the body must be application/json", reason: .method)
         }
+        return nil
+    }
+
+    /// A legacy client's version header, when sent, must name a revision this server speaks.
+    private func legacyVersionRefusal(_ headers: [String: String]) -> Refusal? {
         if let version = headers["mcp-protocol-version"], ProtocolRevision(rawValue: version) == nil {
             return Refusal(status: 400, code: Refusal.invalidRequestCode,
                            message: "Bad Request: unsupported MCP-Protocol-Version \(version.prefix(32)); supported: "

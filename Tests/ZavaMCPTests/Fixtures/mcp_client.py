@@ -8,6 +8,9 @@ prints one JSON report on stdout. Scenarios:
   concurrent  - many tool calls at once over several sessions of mixed identities
   disconnect  - start a slow tools/call, drop the connection, report how long it took
   cancel      - start a slow tools/call, cancel it with notifications/cancelled, report its answer
+  fastmcp     - the same as sessions, with a second client library (fastmcp's Client)
+
+Every call's structured content is checked against its tool's outputSchema (JSON Schema 2020-12).
 """
 import asyncio
 import json
@@ -17,6 +20,7 @@ import time
 import traceback
 
 import httpx2
+from jsonschema import Draft202012Validator
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
@@ -30,9 +34,13 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-def tool_result(result) -> dict:
+def tool_result(result, schema=None) -> dict:
     texts = [c.text for c in result.content if getattr(c, "type", "") == "text"]
-    return {"isError": bool(result.is_error), "text": "\n".join(texts)}
+    structured = getattr(result, "structured_content", None)
+    report = {"isError": bool(result.is_error), "text": "\n".join(texts), "structured": structured is not None}
+    if schema is not None and structured is not None:
+        report["schemaErrors"] = [e.message for e in Draft202012Validator(schema).iter_errors(structured)]
+    return report
 
 
 async def one_session(url: str, case: dict) -> dict:
@@ -41,8 +49,10 @@ async def one_session(url: str, case: dict) -> dict:
         async with create_mcp_http_client(headers=case.get("headers") or {}) as http:
             async with Client(streamable_http_client(url, http_client=http), mode=case.get("mode", "legacy")) as client:
                 report["server"] = client.server_info.name if client.server_info else None
+                report["protocol"] = str(client.session.protocol_version)
+                listing = await client.list_tools()
+                schemas = {t.name: t.output_schema for t in listing.tools}
                 if case.get("list_tools"):
-                    listing = await client.list_tools()
                     report["tools"] = [
                         {"name": t.name, "description": t.description or "",
                          "readOnly": bool(t.annotations and t.annotations.read_only_hint),
@@ -53,7 +63,7 @@ async def one_session(url: str, case: dict) -> dict:
                 calls = []
                 for call in case.get("calls", []):
                     try:
-                        calls.append(tool_result(await client.call_tool(call["tool"], call.get("args"))))
+                        calls.append(tool_result(await client.call_tool(call["tool"], call.get("args")), schemas.get(call["tool"])))
                     except Exception as exc:  # a JSON-RPC error, not a tool error
                         calls.append({"rpcError": describe(exc)})
                 report["calls"] = calls
@@ -231,6 +241,36 @@ async def scenario_cancel(url: str, spec: dict) -> dict:
                          "headers": {k.lower(): v for k, v in response.headers.items()}, "body": response.text}]}
 
 
+async def scenario_fastmcp(url: str, spec: dict) -> dict:
+    """fastmcp's client: list the tools and call each, per identity."""
+    from fastmcp import Client as FastClient
+    from fastmcp.client.transports import StreamableHttpTransport
+
+    sessions = []
+    for case in spec.get("cases", []):
+        report = {"name": case.get("name", "")}
+        try:
+            async with FastClient(StreamableHttpTransport(url, headers=case.get("headers") or {})) as client:
+                tools = await client.list_tools()
+                schemas = {t.name: t.output_schema for t in tools}
+                report["protocol"] = str(getattr(client, "protocol_version", None) or "")
+                report["tools"] = [{"name": t.name, "description": t.description or "", "readOnly": bool(t.annotations and t.annotations.read_only_hint),
+                                    "params": sorted((t.input_schema or {}).get("properties", {}).keys()),
+                                    "required": sorted((t.input_schema or {}).get("required", []))} for t in tools]
+                calls = []
+                for call in case.get("calls", []):
+                    try:
+                        result = await client.call_tool_mcp(call["tool"], call.get("args") or {})
+                        calls.append(tool_result(result, schemas.get(call["tool"])))
+                    except Exception as exc:
+                        calls.append({"rpcError": describe(exc)})
+                report["calls"] = calls
+        except BaseException as exc:
+            report["error"] = describe(exc)
+        sessions.append(report)
+    return {"sessions": sessions}
+
+
 def dump_tasks_on_sigterm() -> None:
     """When the Swift side gives up on this client (SIGTERM after its timeout), say where every
     task was waiting, so a hang is a stack instead of an empty stderr."""
@@ -258,7 +298,7 @@ async def main() -> None:
     spec = json.loads(open(sys.argv[3], encoding="utf-8").read()) if len(sys.argv) > 3 else {}
     handler = {"sessions": scenario_sessions, "raw": scenario_raw,
                "concurrent": scenario_concurrent, "disconnect": scenario_disconnect,
-               "cancel": scenario_cancel}[scenario]
+               "cancel": scenario_cancel, "fastmcp": scenario_fastmcp}[scenario]
     print(json.dumps(await handler(url, spec)))
 
 

@@ -58,6 +58,8 @@ struct SessionsReport: Decodable {
 struct SessionReport: Decodable {
     let name: String
     let server: String?
+    /// The protocol revision the client settled on.
+    let `protocol`: String?
     let tools: [ToolInfo]?
     let calls: [CallOutcome]?
     let error: String?
@@ -75,6 +77,9 @@ struct CallOutcome: Decodable {
     let isError: Bool?
     let text: String?
     let rpcError: String?
+    /// Whether the result carried structured content, and where it broke its tool's outputSchema.
+    let structured: Bool?
+    let schemaErrors: [String]?
 }
 
 struct RawReport: Decodable {
