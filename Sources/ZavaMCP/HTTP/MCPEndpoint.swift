@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import ZavaPostgres
 
 /// The MCP route, one request path for every revision, in the order the checks matter:
 /// Host and Origin (DNS rebinding), identity (from the headers alone: an unauthenticated
@@ -110,12 +109,7 @@ struct MCPEndpoint: Sendable {
             return Response(status: .accepted)
         }
         inFlight.begin(requestID, channel: context.channel, rpcKey: sessionID.map { Self.rpcKey(session: $0, id: id) })
-        let engine = self.engine
-        let work = Task.immediate(executorPreference: BlockingExecutor.current) {
-            await engine.answer(message, revision: revision, principal: principal, requestID: requestID)
-        }
-        inFlight.attach(requestID) { work.cancel() }
-        let outcome = await work.value
+        let outcome = await engine.answer(message, revision: revision, principal: principal, requestID: requestID)
         inFlight.end(requestID)
         logger.debug("mcp request", metadata: [
             "request_id": "\(requestID)", "rpc": "\(message.method)", "revision": "\(revision.rawValue)",

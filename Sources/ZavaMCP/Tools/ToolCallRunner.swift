@@ -14,6 +14,7 @@ struct ToolCallRunner: Sendable {
     let maxAnswerBytes: Int
     let deadlines: RequestDeadlines
     let search: (any ProductSearching)?
+    let inFlight: InFlightRequests
     let metrics: ServerMetrics
     let logger: Logger
     let dataDates = DataDates()
@@ -26,7 +27,7 @@ struct ToolCallRunner: Sendable {
         let context = ToolContext(principal: principal, session: session, search: search, replyBytes: maxAnswerBytes / 3,
                                   dataDates: dataDates)
         let started = ContinuousClock.now
-        let reply = await run(tool, arguments, context: context)
+        let reply = await run(tool, arguments, context: context, requestID: requestID)
         let elapsed = ContinuousClock.now - started
         metrics.toolCall(tool.name, isError: reply.isError, duration: elapsed)
         if logger.logLevel <= .info {  // the metadata costs more than a point query; build it only when logged
@@ -51,20 +52,22 @@ struct ToolCallRunner: Sendable {
         return .invalidParams("Unknown tool: \(name.prefix(64)). Available tools: \(catalog.names.joined(separator: ", "))")
     }
 
-    /// The call runs in its own task so that a timeout or the caller's cancellation (a client
-    /// that went away, `notifications/cancelled`) can cancel it; cancelling reaches the database
+    /// The call runs in its own task so that a timeout, the client's `notifications/cancelled`
+    /// or its disconnection (`inFlight`) can cancel it; cancelling reaches the database
     /// as a cancel request. The task starts on this thread (`Task.immediate`, on the same
     /// executor: no hop to another thread before the query is sent); the timeout is a watch in
     /// `deadlines`, and a call it stopped answers with the timeout message.
-    private func run(_ tool: any AnalystTool, _ arguments: [String: JSON]?, context: ToolContext) async -> ToolReply {
+    private func run(_ tool: any AnalystTool, _ arguments: [String: JSON]?, context: ToolContext, requestID: String) async -> ToolReply {
         let work = Task.immediate(executorPreference: BlockingExecutor.current) { await tool.call(arguments, context: context) }
         let timedOut = Flag()
         let watch = deadlines.watch(until: .now + deadlines.timeout) {
             timedOut.set()
             work.cancel()
         }
+        inFlight.attach(requestID) { work.cancel() }
         let reply = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         deadlines.unwatch(watch)
+        inFlight.detach(requestID)
         if timedOut.isSet {
             return tool.failure("\(tool.name): no answer within the request timeout of \(Self.seconds(deadlines.timeout)); the query was cancelled")
         }
