@@ -51,8 +51,9 @@ struct MCPEndpoint: Sendable {
         switch request.method {
         case .post:
             break
-        case .delete where sessionID != nil:
-            return endSession(sessionID ?? "", principal: principal, requestID: requestID)
+        case .delete:
+            if let sessions, let sessionID { return endSession(sessionID, in: sessions, principal: principal, requestID: requestID) }
+            fallthrough
         default:
             // No stream to open: this server sends nothing a client did not ask for.
             return answer(status: 405, id: nil, .failure(.invalidRequest("Method Not Allowed: send JSON-RPC messages with POST", status: 405)),
@@ -74,13 +75,11 @@ struct MCPEndpoint: Sendable {
 
         let revision: ProtocolRevision
         var answerHeaders: [String: String] = [:]
-        if let sessionID {
+        if let sessions, let sessionID {
             if let refusal = legacyVersionRefusal(headers) { return refuse(refusal, id: message.id, method: method, requestID: requestID) }
-            switch sessions?.use(sessionID, by: principal) {
-            case .success(let known)?: revision = known
-            case .failure(let refusal)?: return refuse(refusal, id: message.id, method: method, requestID: requestID)
-            case nil: return refuse(Refusal(status: 404, code: Refusal.invalidRequestCode, message: "Not Found: no sessions here",
-                                            reason: .session), id: message.id, method: method, requestID: requestID)
+            switch sessions.use(sessionID, by: principal) {
+            case .success(let known): revision = known
+            case .failure(let refusal): return refuse(refusal, id: message.id, method: method, requestID: requestID)
             }
             answerHeaders["Mcp-Session-Id"] = sessionID
         } else if ModernHeaders.isModern(message, headers: headers) {
@@ -137,16 +136,14 @@ struct MCPEndpoint: Sendable {
     }
 
     /// A client's DELETE of its session.
-    private func endSession(_ id: String, principal: Principal, requestID: String) -> Response {
-        switch sessions?.use(id, by: principal) {
-        case .success?:
-            sessions?.close(id)
+    private func endSession(_ id: String, in sessions: LegacySessions, principal: Principal, requestID: String) -> Response {
+        switch sessions.use(id, by: principal) {
+        case .success:
+            sessions.close(id)
             metrics.httpRequest(route: "mcp", method: "DELETE", status: 200)
             return Response(status: .ok)
-        case .failure(let refusal)?:
+        case .failure(let refusal):
             return refuse(refusal, id: nil, method: "DELETE", requestID: requestID)
-        case nil:
-            return Response(status: .methodNotAllowed)
         }
     }
 
