@@ -35,7 +35,7 @@ indirect enum JSON: Sendable, Hashable {
 }
 
 extension JSON: ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-                ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+                ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     init(stringLiteral value: String) { self = .string(value) }
     init(stringInterpolation: DefaultStringInterpolation) { self = .string(String(stringInterpolation: stringInterpolation)) }
     init(integerLiteral value: Int) { self = .int(value) }
@@ -44,5 +44,4 @@ extension JSON: ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, E
     init(dictionaryLiteral elements: (String, JSON)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
-    init(nilLiteral: ()) { self = .null }
 }

@@ -192,3 +192,26 @@ struct InFlightRequestsTests {
             .description.hasSuffix("since start: 0 requests, 0 refused or failed; tool calls: none"))
     }
 }
+
+/// The one reader and the one writer: what one writes the other (and Foundation) reads back.
+@Suite struct JSONRoundTripTests {
+    static let samples = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        + ["a/b", "é ü 日本 🚀", "\u{2028}\u{2029}\u{7F}", "{\"c\":[\"x\"]}\n\ttab", "", String(repeating: "plain text ", count: 100)]
+
+    @Test func everyStringSurvivesTheEscaperAndBothReaders() throws {
+        for sample in Self.samples {
+            let quoted = JSONString.quote(sample)
+            #expect(JSONReader.read(Array(quoted.utf8)) == .string(sample), "\(sample.unicodeScalars.map(\.value))")
+            let foundation = try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: [.fragmentsAllowed]) as? String
+            #expect(foundation == sample, "\(sample.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test func valuesRoundTripAndMalformedBodiesAreRefused() {
+        let value: JSON = ["a": [1, -2, .double(2.5), true, .null, "x"], "b": ["c": "d"], "e": .double(1e-7)]
+        #expect(JSONReader.read(JSONWriter.bytes(value)) == value)
+        for bad in [#"{"a":1,"a":2}"#, #"{"a":1e999}"#, #"[1,]"#, #"{"a":01}"#, #""\ud800""#, "\u{1}", #"{"a":1} x"#] {
+            #expect(JSONReader.read(Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
+}
