@@ -134,7 +134,10 @@ import Testing
 
     @Test func noIdentityLeaksUnderConcurrency() async throws {
         let database = try await TestEnvironment.shared.database("datalayer_concurrency")
-        let analyst = try database.analyst(poolSize: 3)
+        // 400 requests queue for 3 connections: what is checked is who sees what, so none may
+        // time out waiting on a loaded machine.
+        let analyst = Database(conninfo: try database.conninfo(.analyst), poolSize: 3, acquireTimeout: .seconds(120),
+                               limits: QueryLimits(rowCap: 10_000, statementTimeout: .seconds(30)))
         let identities = try await analyst.identities().identities
         var expected: [String: String] = [:]
         for identity in identities {
