@@ -50,8 +50,12 @@ enum ModernHeaders {
         return !ProtocolRevision.legacy.contains { $0.rawValue == header }
     }
 
+    /// The header's value without the optional white space around it; most values have none,
+    /// and are returned as they are (Foundation's trimming costs more than the rest of the checks).
     private static func value(_ raw: String?) -> String? {
-        raw.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let raw, let first = raw.utf8.first, let last = raw.utf8.last else { return raw }
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        return blank(first) || blank(last) ? raw.trimmingCharacters(in: .whitespaces) : raw
     }
 
     /// `=?base64?<text>?=` (the client's encoding for names that are not plain header text).

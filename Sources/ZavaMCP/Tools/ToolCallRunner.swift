@@ -74,8 +74,11 @@ struct ToolCallRunner: Sendable {
         return reply
     }
 
+    /// `12.3`: milliseconds, rounded to a tenth (without `String(format:)`: every call logs it).
     static func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.1f", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+        let (seconds, attoseconds) = duration.components
+        let tenths = seconds * 10_000 + (attoseconds + 50_000_000_000_000) / 100_000_000_000_000
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     static func seconds(_ duration: Duration) -> String {
