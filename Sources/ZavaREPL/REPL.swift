@@ -273,23 +273,34 @@ public final class REPL {
     }
 
     /// Runs `request` with Ctrl-C cancelling it and, at a terminal, a spinner on stderr once
-    /// it takes a while. Neither watcher exists without a terminal.
+    /// it takes a while.
     func cancellable<T: Sendable>(_ request: @escaping @Sendable () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
+        let clock = ContinuousClock()
+        let start = clock.now
         let query = Task { try await request() }
-        let watcher = editor.map { editor in
-            Task { if await editor.interrupts.next() { query.cancel() } }
-        }
-        let errors = self.errors
+        let interrupts = editor?.interrupts
         let spinner = interactive && isatty(STDERR_FILENO) == 1
             ? Spinner(unicode: TerminalInfo.isUTF8(ProcessInfo.processInfo.environment)) : nil
-        let spinning = spinner.map { spinner in
-            Task { await spinner.spin(on: errors, since: start) }
+        let errors = self.errors
+        let watcher = Task { () -> Bool in
+            var drawn = false
+            var ticks = 0
+            while !Task.isCancelled {
+                guard (try? await Task.sleep(for: .milliseconds(25))) != nil else { break }
+                if interrupts?.take() == true { query.cancel(); break }
+                ticks += 1
+                let elapsed = clock.now - start
+                if let spinner, elapsed >= Spinner.delay, ticks % 4 == 0 {
+                    errors.write(spinner.frame(elapsed: elapsed))
+                    errors.flush()
+                    drawn = true
+                }
+            }
+            return drawn
         }
         let outcome = await query.result
-        watcher?.cancel()
-        spinning?.cancel()
-        if await spinning?.value == true {
+        watcher.cancel()
+        if await watcher.value {
             errors.write(Spinner.clear)
             errors.flush()
         }

@@ -77,14 +77,4 @@ final class LineEditor: @unchecked Sendable {
 /// True once per Ctrl-C press.
 struct InterruptFlag: Sendable {
     func take() -> Bool { zava_take_sigint() != 0 }
-
-    /// True at the next Ctrl-C; false when the task is cancelled first. The signal handler
-    /// only sets a flag, so this looks at it every 50 ms: a statement is cancelled well within
-    /// a second, and nothing wakes while no statement runs.
-    func next() async -> Bool {
-        while (try? await Task.sleep(for: .milliseconds(50))) != nil {
-            if take() { return true }
-        }
-        return false
-    }
 }
