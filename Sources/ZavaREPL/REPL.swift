@@ -122,7 +122,7 @@ public final class REPL {
         }
         while true {
             completion?.pendingStatement = splitter.pending
-            switch await editor?.read(prompt: prompt) ?? .endOfInput {
+            switch await readLine(prompt: prompt) {
             case .endOfInput:
                 if let last = splitter.finish() { _ = await runStatement(last) }
                 print("")
@@ -204,6 +204,18 @@ public final class REPL {
     static func isExitWord(_ text: String) -> Bool {
         let word = text.hasSuffix(";") ? String(text.dropLast()).trimmingCharacters(in: .whitespaces) : text
         return word.lowercased() == "exit" || word.lowercased() == "quit"
+    }
+
+    /// Waits for input on a thread of its own: a person's typing must not hold one of the
+    /// few cooperative threads that the MCP endpoint in the same process needs.
+    private func readLine(prompt: String) async -> LineEditor.Input {
+        guard let editor else { return .endOfInput }
+        let box = UncheckedBox(editor)
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: box.value.readLine(prompt: prompt))
+            }
+        }
     }
 
     /// Runs one SQL statement where results go now: the screen (collected, capped), or a
@@ -395,4 +407,10 @@ public final class REPL {
 struct UsageError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Hands the line editor to the input thread; only one thread uses it at a time.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

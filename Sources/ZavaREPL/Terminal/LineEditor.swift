@@ -1,10 +1,8 @@
 import CEditLine
 import Foundation
 
-/// libedit's line editing and history, and Ctrl-C as a flag rather than a kill. libedit's
-/// state is used by one thread at a time: the REPL reads a line on the input thread, then
-/// works on it, never both at once.
-final class LineEditor: @unchecked Sendable {
+/// libedit's line editing and history, and Ctrl-C as a flag rather than a kill.
+final class LineEditor {
     enum Input {
         case line(String)
         case interrupted
@@ -13,7 +11,6 @@ final class LineEditor: @unchecked Sendable {
 
     private let historyFile: URL?
     private let historySize: Int
-    private let input = InputThread()
 
     init(historyFile: URL?, historySize: Int = 2_000) {
         self.historyFile = historyFile
@@ -32,15 +29,8 @@ final class LineEditor: @unchecked Sendable {
         }
     }
 
-    deinit { input.stop() }
-
-    /// The next line, Ctrl-C or Ctrl-D, waited for on the input thread.
-    func read(prompt: String) async -> Input {
-        await input.run { self.readLine(prompt: prompt) }
-    }
-
-    /// Blocks the calling thread until a line, Ctrl-C or Ctrl-D.
-    private func readLine(prompt: String) -> Input {
+    /// Blocks the calling thread until a line, Ctrl-C or Ctrl-D (call it off the cooperative pool).
+    func readLine(prompt: String) -> Input {
         _ = zava_take_sigint()
         zava_begin_reading()
         let line = readline(prompt)
