@@ -105,7 +105,7 @@ struct InteropTests {
         let seattle = try await database.identities().resolve("seattle")
         let direct = try await database.session(for: seattle).run(sql)
         let text = try #require(report.sessions.first?.calls?.first?.text)
-        #expect(text == CompactJSON.result(direct))
+        #expect(text == CompactJSON.answer(direct).text)
         let decoded = try CompactResult.decode(text)
         #expect(decoded.n == direct.rows.count && decoded.n > 0)
         #expect(Set(decoded.r.map { $0[0] }) == [.number(Double(seattle.storeID ?? -1))])

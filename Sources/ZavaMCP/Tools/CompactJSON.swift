@@ -38,10 +38,6 @@ enum CompactJSON {
         return Answer(text: out, rows: rows, truncated: truncated)
     }
 
-    static func result(_ result: QueryResult, maxBytes: Int = .max) -> String {
-        answer(result, maxBytes: maxBytes).text
-    }
-
     /// The sample's error shape: the message, and an empty result.
     static func error(_ message: String) -> String {
         "{\"err\":\(JSONString.quote(message)),\"c\":[],\"r\":[],\"n\":0}"

@@ -80,7 +80,7 @@ struct UnitTests {
                        Column(name: "price", typeOID: 1700, typeName: "numeric")]
         let result = QueryResult(columns: columns, rows: [[.int(1), .text("a\nb"), .numeric("10.50")], [.null, .text(""), .numeric("0.10")]],
                                  truncated: true)
-        #expect(CompactJSON.result(result) == #"{"c":["id","name \"x\"","price"],"r":[[1,"a\nb",10.50],[null,"",0.10]],"n":2,"truncated":true}"#)
+        #expect(CompactJSON.answer(result).text == #"{"c":["id","name \"x\"","price"],"r":[[1,"a\nb",10.50],[null,"",0.10]],"n":2,"truncated":true}"#)
         #expect(CompactJSON.error("ERROR:  boom") == #"{"err":"ERROR:  boom","c":[],"r":[],"n":0}"#)
     }
 
