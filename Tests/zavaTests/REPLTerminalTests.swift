@@ -107,6 +107,9 @@ extension ExecutableTests {
         // Ctrl-C at the prompt clears a half-typed statement.
         try terminal.type("select 'never", enter: false)
         try terminal.press("C-c")
+        // The next line is typed only once the REPL took the Ctrl-C: typed earlier, the keys race
+        // the interrupt, which then clears them too.
+        try await terminal.waitFor("^C")
         try terminal.type("select 7 as seven;")
         try await terminal.waitFor("     7")
         let final = try terminal.screen()
