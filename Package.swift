@@ -16,6 +16,9 @@ let package = Package(
         // Already in the graph through Hummingbird; named so ZavaMCP can watch connections and drain on shutdown.
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP over HTTP only: the gRPC exporter's dependencies would double the build.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .systemLibrary(
@@ -36,7 +39,10 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         // The libpq driver: connections, pipelines, the pool, values. The only module that sees libpq.
-        .target(name: "ZavaPostgres", dependencies: ["CLibPQ"]),
+        .target(
+            name: "ZavaPostgres",
+            dependencies: ["CLibPQ", .product(name: "Tracing", package: "swift-distributed-tracing")]
+        ),
         .target(
             name: "ZavaCore",
             dependencies: [
@@ -45,6 +51,7 @@ let package = Package(
                 "CSpawn",
                 "MiniLM",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // Apart from the runtime: the embedded cluster, migrations, the seed generator, the
@@ -55,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "ZavaREPL",
-            dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine"]
+            dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine", .product(name: "Tracing", package: "swift-distributed-tracing")]
         ),
         .target(
             name: "ZavaMCP",
@@ -68,6 +75,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .executableTarget(
@@ -78,6 +86,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ]
         ),
         .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "CLibPQ"], path: "bench/zava"),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import CoreMetrics
 import NIOCore
 import ServiceLifecycle
 import ZavaCore
@@ -29,8 +30,10 @@ public final class MCPServer: Service, Sendable {
 
     /// Loads the identities and tokens and checks the configuration: every mistake an operator
     /// can make fails here, before anything listens.
+    /// `metricsExport`: a swift-metrics backend that gets the endpoint's counts too (the
+    /// OpenTelemetry exporter's); `/metrics` serves them either way.
     public init(database: Database, configuration: MCPServerConfiguration, search: (any ProductSearching)? = nil,
-                logger: Logger = Logger(label: "zava.mcp")) async throws {
+                logger: Logger = Logger(label: "zava.mcp"), metricsExport: (any MetricsFactory)? = nil) async throws {
         try configuration.validate()
         let directory = try await database.identities()
         var notes: [String] = []
@@ -50,7 +53,7 @@ public final class MCPServer: Service, Sendable {
         if search == nil { notes.append("semantic_search_products is not configured: it answers with a tool error.") }
 
         let catalog = ToolCatalog()
-        let metrics = ServerMetrics(toolNames: catalog.names)
+        let metrics = ServerMetrics(toolNames: catalog.names, exportingTo: metricsExport)
         let base = database.defaultLimits
         var limits = base
         limits.rowCap = configuration.rowCap

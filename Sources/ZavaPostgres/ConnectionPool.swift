@@ -1,3 +1,5 @@
+import Tracing
+
 /// A bounded pool of libpq connections shared by every front end of one process.
 ///
 /// Connections open lazily, unhealthy ones are dropped on return, and callers beyond the
@@ -50,7 +52,9 @@ public actor ConnectionPool {
 
     /// Lends a connection to `body`, charged to `keys`, and takes it back, healthy or not.
     package func withConnection<T: Sendable>(charging keys: [QuotaKey] = [], _ body: (Connection) async throws -> T) async throws -> T {
-        let connection = try await acquire(keys)
+        let connection = TraceContext.isOn
+            ? try await withSpan("acquire connection", ofKind: .internal) { _ in try await acquire(keys) }
+            : try await acquire(keys)
         do {
             let value = try await body(connection)
             release(connection, keys)

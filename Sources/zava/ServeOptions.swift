@@ -23,6 +23,9 @@ struct ServeOptions: ParsableArguments {
     @Flag(name: .customLong("no-repl"), help: "Serve headless even on a terminal, until SIGINT or SIGTERM.")
     var noREPL = false
 
+    @Option(name: .customLong("log-format"), help: "The server's log lines on stderr: text, or json (one object per line; default ZAVA_LOG_FORMAT or text).")
+    var logFormat: TelemetrySettings.LogFormat?
+
     @Option(name: .customLong("default-profile"), help: "Identity for requests without an x-rls-user-id header (default: refuse them).")
     var defaultProfile: String?
 
@@ -84,3 +87,5 @@ struct ServeOptions: ParsableArguments {
             maxAnswerBytes: maxAnswerBytes)
     }
 }
+
+extension TelemetrySettings.LogFormat: ExpressibleByArgument {}

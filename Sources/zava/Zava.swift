@@ -22,7 +22,7 @@ struct Zava: AsyncParsableCommand {
               --format <format>       table, expanded, auto, csv, tsv, json, markdown
               --serve                 also serve the MCP endpoint (port 8000, /mcp)
             """,
-        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self],
+        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self, AuditCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 
@@ -77,6 +77,15 @@ struct ReplCommand: AsyncParsableCommand {
         if endpoint.serve { HTTPThreads.configure(endpoint.httpThreads) }
         try await reportingErrors {
             let runtime = try Runtime.load()
+            let telemetry = try Telemetry.start(runtime.settings.telemetry)
+            defer { Task { await telemetry.shutdown() } }
+            try await Telemetry.continuingEnvironmentTrace { try await run(runtime, telemetry: telemetry) }
+            await telemetry.shutdown()
+        }
+    }
+
+    private func run(_ runtime: Runtime, telemetry: Telemetry) async throws {
+        do {
             let script = try readScript()
             let rowCap = maxRows.map { $0 == 0 ? Int.max : $0 }
             let database = try await runtime.openCheckedDatabase(rowCap: rowCap, override: rls)
@@ -88,7 +97,7 @@ struct ReplCommand: AsyncParsableCommand {
             let format = self.format ?? runtime.preferences.format ?? .table
             if endpoint.serve {
                 try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
-                                    enforcingRLS: !rls.allowUnenforcedRLS, makeEmbedder: makeEmbedder)
+                                    enforcingRLS: !rls.allowUnenforcedRLS, telemetry: telemetry, makeEmbedder: makeEmbedder)
             } else {
                 let repl = try await REPL(database: database, settings: settings, preferences: runtime.preferences,
                                           profile: runtime.profile(profile), format: format,

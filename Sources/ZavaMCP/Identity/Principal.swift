@@ -15,4 +15,13 @@ public struct Principal: Sendable, Equatable {
     public var source: Source
     /// Where the token is defined (`token@line3`); nil without tokens. Never the token.
     public var tokenLabel: String?
+
+    /// How the audit trail names who asked: `header`, `default-profile` or `token:<label>`.
+    public var auditName: String {
+        switch source {
+        case .header: "header"
+        case .defaultProfile: "default-profile"
+        case .token: "token:\(tokenLabel ?? "?")"
+        }
+    }
 }
