@@ -347,11 +347,12 @@ def wait_healthy(port, timeout=60):
     raise SystemExit("zava did not become healthy")
 
 
-def start_server(zava, flags):
-    """`zava --serve --no-repl` with `flags` on a free loopback port, logging warnings only, pool
-    ZAVA_POOL_SIZE (default 8); returns (port, process) once /healthz answers."""
+def start_server(zava, flags, extra_env=None):
+    """`zava --serve --no-repl` with `flags` (and `extra_env`) on a free loopback port, logging
+    warnings only, pool ZAVA_POOL_SIZE (default 8); returns (port, process) once /healthz answers."""
     port = free_port()
-    env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
+    env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8"),
+           **(extra_env or {})}
     process = subprocess.Popen([zava, "--serve", "--no-repl", "--host", "127.0.0.1", "--port", str(port)] + flags,
                                cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     try:

@@ -65,18 +65,22 @@ public struct Session: Sendable {
     /// What they are recorded as; a session no front end named records nothing (catalogue reads).
     public private(set) var auditContext: AuditContext?
 
+    /// Statement shapes for the audit trail and spans.
+    let shapes: StatementShapes
+
     init(identity: Identity?, executor: any StatementExecutor, gate: SecurityGate, limits: QueryLimits,
-         auditLog: AuditLog? = nil) {
+         auditLog: AuditLog? = nil, shapes: StatementShapes) {
         self.identity = identity
         self.executor = executor
         self.gate = gate
         self.limits = limits
         self.auditLog = auditLog
+        self.shapes = shapes
     }
 
     /// The same session with other limits (e.g. a front end's own row cap).
     public func with(limits: QueryLimits) -> Session {
-        var copy = Session(identity: identity, executor: executor, gate: gate, limits: limits, auditLog: auditLog)
+        var copy = Session(identity: identity, executor: executor, gate: gate, limits: limits, auditLog: auditLog, shapes: shapes)
         copy.principal = principal
         copy.auditContext = auditContext
         return copy
@@ -148,7 +152,7 @@ public struct Session: Sendable {
         guard recorded || TraceContext.isOn else {
             return try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink, traceparent: nil)
         }
-        let shape = StatementFingerprint(sql)
+        let shape = shapes.shape(of: sql)
         return try await withSpan(shape.summary, ofKind: .client) { span in
             span.attributes["db.system.name"] = "postgresql"
             span.attributes["db.query.summary"] = shape.summary

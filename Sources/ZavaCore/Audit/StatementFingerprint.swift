@@ -7,15 +7,17 @@ public struct StatementFingerprint: Sendable, Equatable {
     /// 16 hex digits; nil when libpg_query cannot parse the statement (a syntax error, or
     /// PostgreSQL 18 grammar newer than its own).
     public var fingerprint: String?
-    /// The statement without literals. When the parser cannot help, `LiteralScrubber` removes
-    /// quoted strings and numbers instead, so no literal is ever written either way.
+    /// The statement without literals or comments. When the parser cannot help,
+    /// `LiteralScrubber` removes quoted strings and numbers instead, so no literal is ever
+    /// written either way.
     public var normalized: String
 
     public init(_ sql: String) {
         let normalizedResult = pg_query_normalize(sql)
         defer { pg_query_free_normalize_result(normalizedResult) }
         if normalizedResult.error == nil, let text = normalizedResult.normalized_query {
-            normalized = String(cString: text)
+            // The normaliser replaces constants but keeps comments, which can hold anything.
+            normalized = LiteralScrubber.scrub(String(cString: text))
             let fingerprintResult = pg_query_fingerprint(sql)
             defer { pg_query_free_fingerprint_result(fingerprintResult) }
             fingerprint = fingerprintResult.error == nil ? fingerprintResult.fingerprint_str.map { String(cString: $0) } : nil

@@ -27,6 +27,16 @@ import ZavaTesting
         #expect(StatementFingerprint("select 1 from retail.orders").fingerprint != StatementFingerprint("select 1 from retail.stores").fingerprint)
     }
 
+    @Test func commentsNeverReachTheTrailAndOneShapeIsWorkedOutOnce() {
+        let shape = StatementFingerprint("select 1 -- for ada@example.com\n from retail.orders /* vip 31337 */ where order_id = 7")
+        #expect(!shape.normalized.contains("ada") && !shape.normalized.contains("31337") && !shape.normalized.contains("vip"))
+        let shapes = StatementShapes(capacity: 2)
+        let first = shapes.shape(of: "select * from retail.orders where order_id = 1 -- ada")
+        let second = shapes.shape(of: "select * from retail.orders where order_id = 2 -- bob")
+        #expect(first == second && !first.normalized.contains("ada"))
+        #expect(shapes.shape(of: "select * from retail.stores where store_id = 3").fingerprint != first.fingerprint)
+    }
+
     @Test(arguments: [
         ("select 'secret' from t where x = 12.5e3 -- note 99\n and y = E'a\\'b'", "select ? from t where x = ? \n and y = ?"),
         ("select $tag$ 4242 $tag$, $$x$$, \"col 7\" /* 55 /* 66 */ */ from t2", "select ?, ?, \"col 7\"   from t2"),
