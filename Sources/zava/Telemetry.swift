@@ -15,8 +15,10 @@ struct Telemetry: Sendable {
     let metricsFactory: (any MetricsFactory)?
     private let group: ServiceGroup?
     private let running: Task<Void, any Error>?
+    private let ends: SpanEnds?
+    private let flushing: Task<Void, Never>?
 
-    static let off = Telemetry(metricsFactory: nil, group: nil, running: nil)
+    static let off = Telemetry(metricsFactory: nil, group: nil, running: nil, ends: nil, flushing: nil)
 
     /// Starts the exporters (once per process).
     static func start(_ settings: TelemetrySettings) throws -> Telemetry {
@@ -28,7 +30,8 @@ struct Telemetry: Sendable {
         configuration.logs.enabled = false
         configuration.diagnosticLogLevel = .warning
         let tracing = try OTel.makeTracingBackend(configuration: configuration)
-        InstrumentationSystem.bootstrap(tracing.factory)
+        let ends = SpanEnds()
+        InstrumentationSystem.bootstrap(BatchedEndsTracer(base: tracing.factory, ends: ends))
         var services: [any Service] = [tracing.service]
         var metricsFactory: (any MetricsFactory)?
         if getenv("OTEL_METRICS_EXPORTER").map({ String(cString: $0).lowercased() }) != "none" {
@@ -38,12 +41,16 @@ struct Telemetry: Sendable {
         }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [],
                                                       logger: Logger(label: "zava.otel", factory: { SwiftLogNoOpLogHandler($0) })))
-        return Telemetry(metricsFactory: metricsFactory, group: group, running: Task { try await group.run() })
+        return Telemetry(metricsFactory: metricsFactory, group: group, running: Task { try await group.run() }, ends: ends,
+                         flushing: Task { await ends.run() })
     }
 
     /// Exports what is left and stops the exporters.
     func shutdown() async {
         guard let group, let running else { return }
+        flushing?.cancel()
+        await flushing?.value
+        ends?.flush()
         await group.triggerGracefulShutdown()
         _ = try? await running.value
     }

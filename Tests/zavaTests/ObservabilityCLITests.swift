@@ -162,7 +162,7 @@ extension ExecutableTests {
         var spans: [[String: Any]] = []
         let arrived = await eventually(within: .seconds(10)) {
             spans = Self.records(received).filter { $0["kind"] as? String == "span" && $0["trace_id"] as? String == traceID }
-            return spans.count >= 5
+            return spans.count >= 4
         }
         #expect(arrived, "spans received: \(spans.map { $0["name"] ?? "?" })")
         func span(_ name: String) -> [String: Any]? { spans.first { $0["name"] as? String == name } }
@@ -176,7 +176,8 @@ extension ExecutableTests {
         #expect(method?["parent_span_id"] as? String == http?["span_id"] as? String)
         #expect(tool?["parent_span_id"] as? String == method?["span_id"] as? String)
         #expect(statement?["parent_span_id"] as? String == tool?["span_id"] as? String)
-        #expect(acquire?["parent_span_id"] as? String == statement?["span_id"] as? String)
+        // A connection taken without waiting has no span; a wait has one, under its statement.
+        if let acquire { #expect(acquire["parent_span_id"] as? String == statement?["span_id"] as? String) }
         #expect(attributes(http)["http.response.status_code"] as? Int == 200)
         #expect(attributes(method)["mcp.method.name"] as? String == "tools/call")
         #expect(attributes(tool)["gen_ai.tool.name"] as? String == "execute_sales_query")

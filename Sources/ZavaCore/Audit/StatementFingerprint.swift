@@ -25,11 +25,14 @@ public struct StatementFingerprint: Sendable, Equatable {
             normalized = LiteralScrubber.scrub(sql)
             fingerprint = nil
         }
+        summary = Self.summary(of: normalized)
     }
 
     /// A low-cardinality name for the statement (OpenTelemetry's `db.query.summary`): its first
     /// keyword and the first relation it reads, as in `SELECT retail.orders`.
-    public var summary: String {
+    public var summary: String
+
+    private static func summary(of normalized: String) -> String {
         let words = normalized.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" || $0 == ")" || $0 == "," })
         guard let first = words.first else { return "statement" }
         let operation = first.uppercased()
