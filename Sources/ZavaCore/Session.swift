@@ -149,8 +149,12 @@ public struct Session: Sendable {
     private func execute(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
                          into sink: RowSink) async throws -> StatementSummary {
         let recorded = auditLog != nil && auditContext != nil
-        guard recorded || TraceContext.isOn else {
-            return try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink, traceparent: nil)
+        guard TraceContext.isOn else {
+            guard recorded else {
+                return try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink, traceparent: nil)
+            }
+            return try await observed(sql, shapes.shape(of: sql), parameters: parameters, settings: settings, byteLimit: byteLimit,
+                                      into: sink, span: nil, recorded: true)
         }
         let shape = shapes.shape(of: sql)
         return try await withSpan(shape.summary, ofKind: .client) { span in
@@ -158,28 +162,37 @@ public struct Session: Sendable {
             span.attributes["db.query.summary"] = shape.summary
             span.attributes["db.query.text"] = shape.normalized
             span.attributes["zava.identity"] = identity?.profile ?? "catalog"
-            let traceparent = TraceContext.traceparent()
-            let started = ContinuousClock.now
-            do {
-                let summary = try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
-                                             traceparent: traceparent)
-                span.attributes["db.response.returned_rows"] = summary.rowCount
-                if recorded {
-                    try record(shape, traceparent: traceparent, started: started, rows: summary.rowCount,
-                               truncated: summary.truncated, outcome: .ok)
-                }
-                return summary
-            } catch {
-                let sqlState = (error as? DatabaseError)?.sqlState ?? (error as? ConnectionError).map { _ in "08006" } ?? "zava"
+            return try await observed(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
+                                      span: span, recorded: recorded)
+        }
+    }
+
+    /// The statement with its outcome on its span (when tracing) and in the audit trail (when auditing).
+    private func observed(_ sql: String, _ shape: StatementFingerprint, parameters: [String?], settings: [String: String],
+                          byteLimit: Int, into sink: RowSink, span: (any Span)?, recorded: Bool) async throws -> StatementSummary {
+        let traceparent = span == nil ? nil : TraceContext.traceparent()
+        let started = ContinuousClock.now
+        do {
+            let summary = try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
+                                         traceparent: traceparent)
+            span?.attributes["db.response.returned_rows"] = summary.rowCount
+            if recorded {
+                try record(shape, traceparent: traceparent, started: started, rows: summary.rowCount,
+                           truncated: summary.truncated, outcome: .ok)
+            }
+            return summary
+        } catch {
+            let sqlState = (error as? DatabaseError)?.sqlState ?? (error as? ConnectionError).map { _ in "08006" } ?? "zava"
+            if let span {
                 span.attributes["db.response.status_code"] = sqlState
                 span.attributes["error.type"] = sqlState
                 span.setStatus(SpanStatus(code: .error))
-                if recorded {
-                    try record(shape, traceparent: traceparent, started: started, rows: 0, truncated: false,
-                               outcome: .error(sqlState: sqlState))
-                }
-                throw error
             }
+            if recorded {
+                try record(shape, traceparent: traceparent, started: started, rows: 0, truncated: false,
+                           outcome: .error(sqlState: sqlState))
+            }
+            throw error
         }
     }
 
