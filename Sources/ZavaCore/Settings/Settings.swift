@@ -35,6 +35,8 @@ public struct Settings: Sendable {
     /// The REPL's history file. `ZAVA_HISTORY`.
     public var historyFile: URL?
     public var embedding: EmbeddingSettings
+    /// Verified-token mode of `zava --serve`; nil when no token setting is present.
+    public var auth: AuthSettings?
 
     /// The row cap when neither a flag nor the config file sets one.
     public static let defaultRowCap = 10_000
@@ -80,6 +82,7 @@ public struct Settings: Sendable {
         }
         historyFile = path("ZAVA_HISTORY")
         embedding = try EmbeddingSettings(keys, home: home)
+        auth = try AuthSettings.load(keys, directory: directory)
     }
 
     /// The standard PG* variables, as a libpq keyword string, when any of them names a server.
