@@ -22,7 +22,7 @@ struct Zava: AsyncParsableCommand {
               --format <format>       table, expanded, auto, csv, tsv, json, markdown
               --serve                 also serve the MCP endpoint (port 8000, /mcp)
             """,
-        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self],
+        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self, TokenCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 
