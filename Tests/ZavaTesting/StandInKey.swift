@@ -70,3 +70,25 @@ public struct StandInKey: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 }
+
+extension StandInKey {
+    /// Key `index` of `algorithm`, generated once per test process: RSA key generation takes a
+    /// good part of a second, and tests that only need distinct keys can share them.
+    public static func shared(_ algorithm: String, _ index: Int = 0) async throws -> StandInKey {
+        try await SharedKeys.instance.key(algorithm, index)
+    }
+}
+
+/// The keys `StandInKey.shared` hands out.
+private actor SharedKeys {
+    static let instance = SharedKeys()
+    private var keys: [String: Task<StandInKey, any Error>] = [:]
+
+    func key(_ algorithm: String, _ index: Int) async throws -> StandInKey {
+        let name = "\(algorithm)-\(index)"
+        if let known = keys[name] { return try await known.value }
+        let task = Task { try await StandInKey.generate(algorithm: algorithm, kid: "\(algorithm.lowercased())-shared-\(index)") }
+        keys[name] = task
+        return try await task.value
+    }
+}

@@ -124,7 +124,8 @@ struct RequestAuthenticator: Sendable {
         guard let value = present(authorization) else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        // Trimming (slow in Foundation on Linux) only when blanks separate scheme and token.
+        let token = parts[1].first?.isWhitespace == true ? parts[1].trimmingCharacters(in: .whitespaces) : String(parts[1])
         return token.isEmpty ? nil : token
     }
 }

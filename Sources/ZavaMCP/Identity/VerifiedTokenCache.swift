@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Synchronization
 
 /// Tokens verified recently, so a client's next request with the same token costs a hash and
@@ -11,7 +12,8 @@ final class VerifiedTokenCache: Sendable {
         let words: (UInt64, UInt64, UInt64, UInt64)
 
         init(_ token: String) {
-            let digest = SHA256.hash(data: Array(token.utf8))
+            var token = token
+            let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
             words = digest.withUnsafeBytes { bytes in
                 (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                  bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))

@@ -89,7 +89,7 @@ struct VerifiedTokenTests {
 
     @Test("RS256 and ES256 tokens from the key set map to their store, with the subject")
     func valid() async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256"), ec = try await StandInKey.generate(algorithm: "ES256")
+        let rsa = try await StandInKey.shared("RS256"), ec = try await StandInKey.shared("ES256")
         let harness = try await Harness.make([rsa, ec])
         let seattle = try await harness.outcome(rsa.sign(Self.claims())).get()
         #expect(seattle.identity.profile == "seattle" && seattle.source == .jwt && seattle.subject == "alice")
@@ -107,10 +107,10 @@ struct VerifiedTokenTests {
         "alg none", "HS256 keyed with the public key", "alg not the key's", "no kid", "malformed", "critical header",
     ])
     func refused(_ name: String) async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256"), ec = try await StandInKey.generate(algorithm: "ES256")
+        let rsa = try await StandInKey.shared("RS256"), ec = try await StandInKey.shared("ES256")
         let harness = try await Harness.make([rsa, ec])
         let now = Date().timeIntervalSince1970.rounded(.down)
-        let other = try await StandInKey.generate(algorithm: "RS256")
+        let other = try await StandInKey.shared("RS256", 1)
         let (token, expected): (String, TokenRejection) = switch name {
         case "expired": (try await rsa.sign(Self.claims(["exp": .number(now - 61)])), .expired)
         case "expired beyond the skew": (try await rsa.sign(Self.claims(["exp": .number(now - 3_600)])), .expired)
@@ -133,7 +133,7 @@ struct VerifiedTokenTests {
 
     @Test("within the clock skew a token is still (or already) valid")
     func skew() async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256")
+        let rsa = try await StandInKey.shared("RS256")
         let harness = try await Harness.make([rsa])
         let now = Date().timeIntervalSince1970.rounded(.down)
         #expect((try? await harness.outcome(rsa.sign(Self.claims(["exp": .number(now - 30)]))).get()) != nil)
@@ -142,7 +142,7 @@ struct VerifiedTokenTests {
 
     @Test("a valid token naming no known store is 403 with the reason, never head office")
     func noIdentity() async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256")
+        let rsa = try await StandInKey.shared("RS256")
         let harness = try await Harness.make([rsa])
         let unknown = Self.rejection(await harness.outcome(try rsa.sign(Self.claims(identity: UUID()))))
         #expect(unknown?.status == 403)
@@ -153,9 +153,9 @@ struct VerifiedTokenTests {
 
     @Test("an unknown kid refreshes the key set once per interval; a rotated-in key is then accepted")
     func unknownKeyAndRotation() async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256")
+        let rsa = try await StandInKey.shared("RS256")
         let harness = try await Harness.make([rsa], minimumInterval: .milliseconds(300))
-        let ghost = try await StandInKey.generate(algorithm: "RS256")
+        let ghost = try await StandInKey.shared("RS256", 2)
         try await Task.sleep(for: .milliseconds(350))
         #expect(Self.rejection(await harness.outcome(try ghost.sign(Self.claims()))) == .unknownKey(ghost.kid))
         #expect(harness.documents.fetched.count == 2, "one refresh for the unknown kid")
@@ -172,7 +172,7 @@ struct VerifiedTokenTests {
 
     @Test("an outage keeps the known keys and refuses unknown ones; a removed key's cached tokens stop working")
     func outageAndRemoval() async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256"), ec = try await StandInKey.generate(algorithm: "ES256")
+        let rsa = try await StandInKey.shared("RS256"), ec = try await StandInKey.shared("ES256")
         let harness = try await Harness.make([rsa, ec], minimumInterval: .milliseconds(1))
         let token = try await ec.sign(Self.claims())
         #expect(try await harness.outcome(token).get().identity.profile == "seattle")
@@ -181,7 +181,7 @@ struct VerifiedTokenTests {
         await harness.ring.refresh(minimumInterval: .zero)
         #expect(harness.ring.summary.contains("last refresh failed"))
         #expect(try await harness.outcome(rsa.sign(Self.claims())).get().identity.profile == "seattle", "known keys keep working")
-        let ghost = try await StandInKey.generate(algorithm: "ES256")
+        let ghost = try await StandInKey.shared("ES256", 1)
         try await Task.sleep(for: .milliseconds(5))
         #expect(Self.rejection(await harness.outcome(try ghost.sign(Self.claims()))) == .unknownKey(ghost.kid), "fails closed")
 
@@ -194,7 +194,7 @@ struct VerifiedTokenTests {
 
     @Test("the cache answers a repeated token without the key set, but never past its expiry")
     func cache() async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256")
+        let rsa = try await StandInKey.shared("RS256")
         let harness = try await Harness.make([rsa])
         let now = Date().timeIntervalSince1970.rounded(.down)
         let token = try await rsa.sign(Self.claims(["exp": .number(now + 120)]))
@@ -222,7 +222,7 @@ struct VerifiedTokenTests {
 
     @Test("key sets: unusable keys are skipped with a reason; usable ones keep the set working")
     func keySet() async throws {
-        let rsa = try await StandInKey.generate(algorithm: "RS256")
+        let rsa = try await StandInKey.shared("RS256")
         var entries: [[String: Any]] = [rsa.jwk]
         entries.append(["kty": "RSA", "use": "enc", "kid": "enc", "n": rsa.jwk["n"]!, "e": "AQAB"])
         entries.append(["kty": "RSA", "alg": "RS512", "kid": "rs512", "n": rsa.jwk["n"]!, "e": "AQAB"])
@@ -325,7 +325,7 @@ struct VerifiedTokenTests {
         let forged = try await DevelopmentToken.mint(other, directory: Self.directory, identity: "headoffice",
                                                      configuration: configuration, lifetime: .seconds(60))
         #expect(Self.rejection(await authentication.verifier.principal(for: forged.token)) == .badSignature)
-        let rsa = try await StandInKey.generate(algorithm: "RS256")
+        let rsa = try await StandInKey.shared("RS256")
         #expect(Self.rejection(await authentication.verifier.principal(for: try rsa.sign(Self.claims())))
                 == .algorithmMismatch(token: "RS256", key: "HS256"))
         await #expect(throws: TokenAuthenticationError.self) {
