@@ -2,7 +2,8 @@
 """Two zava servers, one load, alternating: is a server option (or a build) faster, and by how much CPU?
 
     python3 bench/mcp_ab.py --a "" --b "--http-threads 2" [--clients 1,8,32] [--rounds 4] [--seconds 3]
-                            [--zava-a PATH] [--zava-b PATH] [--stateful]
+                            [--zava-a PATH] [--zava-b PATH] [--stateful] [--a-auth none|jwks|dev] [--b-auth ...]
+                            [--tool query|date]
 
 Starts `zava --serve --no-repl --stateless` twice over the embedded cluster (`zava db init` first,
 release builds of `zava` and `zava-bench`), A with the flags of `--a`, B with those of `--b` (and
@@ -12,6 +13,12 @@ then B, `--rounds` times, and prints each run's calls/s, p50 and CPU per call of
 PostgreSQL, then the medians. Running the two back to back, many times, is what makes a 5-10%
 difference visible on a shared machine where one run can be off by 30%: compare the CPU per call
 first, it is the steadier figure.
+
+`--a-auth`/`--b-auth` choose how that server learns the identity: `none` (the x-rls-user-id header),
+`jwks` (verified RS256 tokens: a key generated per run, its JWKS served on loopback, the server
+configured with AUTH_ISSUER, AUTH_JWKS_URI and AZURE_AUDIENCE, every call carrying the token) or
+`dev` (AUTH_DEV_HMAC_SECRET and an HS256 token); see bench/bench_tokens.py. `--tool date` calls
+get_current_utc_date instead of the point query: the endpoint's own cost, without the database.
 """
 import argparse
 import os
@@ -20,7 +27,8 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mcp_throughput import ROOT, CPUMeter, SwiftLoad, percentile, start_server  # noqa: E402
+from bench_tokens import server_auth  # noqa: E402
+from mcp_throughput import ROOT, SEATTLE, CPUMeter, SwiftLoad, percentile, start_server  # noqa: E402
 
 
 def main():
@@ -34,19 +42,27 @@ def main():
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--stateful", action="store_true", help="serve stateful (MCP sessions) instead of stateless")
+    parser.add_argument("--a-auth", default="none", choices=["none", "jwks", "dev"], help="identity of server A's calls")
+    parser.add_argument("--b-auth", default="none", choices=["none", "jwks", "dev"], help="identity of server B's calls")
+    parser.add_argument("--tool", default="query", choices=["query", "date"], help="the point query, or get_current_utc_date")
     args = parser.parse_args()
 
-    servers = {}
+    servers, identities, stops = {}, {}, []
     try:
-        for name, binary, flags in (("A", args.zava_a, args.a), ("B", args.zava_b, args.b)):
-            servers[name] = start_server(binary, ([] if args.stateful else ["--stateless"]) + shlex.split(flags))
-            print(f"# {name}: {binary} --serve {'' if args.stateful else '--stateless '}{flags}", flush=True)
+        for name, binary, flags, auth in (("A", args.zava_a, args.a, args.a_auth), ("B", args.zava_b, args.b, args.b_auth)):
+            environment, token, stop = server_auth(auth, SEATTLE)
+            stops.append(stop)
+            identities[name] = f"bearer:{token}" if token else SEATTLE
+            servers[name] = start_server(binary, ([] if args.stateful else ["--stateless"]) + shlex.split(flags), environment)
+            print(f"# {name}: {' '.join(f'{k}=...' for k in sorted(environment))} {binary} --serve "
+                  f"{'' if args.stateful else '--stateless '}{flags}  (identity: {auth if token else 'x-rls-user-id header'})", flush=True)
         for clients in (int(c) for c in args.clients.split(",")):
             results = {name: [] for name in servers}
             for _ in range(args.rounds):
                 for name, (port, server) in servers.items():
                     meter = CPUMeter(server.pid)
-                    rate, latencies, errors = SwiftLoad(args.zava_bench, port, clients, 200_000).run(args.seconds)
+                    rate, latencies, errors = SwiftLoad(args.zava_bench, port, clients, 200_000, tool=args.tool,
+                                                        identity=identities[name]).run(args.seconds)
                     _, server_ms, pg_ms = meter.per_call_ms(len(latencies), child_process=True)
                     p50 = percentile(latencies, 0.5)
                     results[name].append((rate, p50, server_ms, pg_ms))
@@ -60,6 +76,8 @@ def main():
         for _, server in servers.values():
             server.terminate()
             server.wait()
+        for stop in stops:
+            stop()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 import Synchronization
 
 /// Tokens verified recently, so a client's next request with the same token costs a hash and
@@ -13,7 +12,9 @@ final class VerifiedTokenCache: Sendable {
 
         init(_ token: String) {
             var token = token
-            let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+            var hasher = SHA256()
+            token.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            let digest = hasher.finalize()
             words = digest.withUnsafeBytes { bytes in
                 (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                  bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))

@@ -206,6 +206,17 @@ struct VerifiedTokenTests {
         #expect(harness.verifier.cache.count == 0)
     }
 
+    @Test("the bearer token of an Authorization header: scheme in any case, blanks around it ignored")
+    func bearerToken() {
+        let cases: [(String?, String?)] = [
+            ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer \tabc ", "abc"), ("  BEARER abc", "abc"), ("BeArEr a b", "a b"),
+            ("Basic abc", nil), ("Bearerabc", nil), ("Bearer ", nil), ("Bearer", nil), ("", nil), (nil, nil), ("Bearer\u{e9} x", nil),
+        ]
+        for (header, token) in cases {
+            #expect(RequestAuthenticator.bearerToken(header) == token, "\(String(describing: header))")
+        }
+    }
+
     @Test("the cache is bounded")
     func cacheBound() {
         let cache = VerifiedTokenCache(capacity: 3, maximumAge: .seconds(60))
