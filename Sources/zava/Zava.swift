@@ -22,7 +22,8 @@ struct Zava: AsyncParsableCommand {
               --format <format>       table, expanded, auto, csv, tsv, json, markdown
               --serve                 also serve the MCP endpoint (port 8000, /mcp)
             """,
-        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self, AuditCommand.self],
+        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self, AuditCommand.self,
+                      TokenCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 

@@ -20,7 +20,7 @@ let which = CommandLine.arguments.dropFirst().first
 if which == "mcp" {
     let arguments = Array(CommandLine.arguments.dropFirst(2))
     guard arguments.count >= 4, let port = Int(arguments[0]), let clients = Int(arguments[1]), let seconds = Double(arguments[2]) else {
-        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|analytic|date|floor] [legacy|modern]\n".utf8))
+        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY|bearer:TOKEN [MAX_ID] [query|analytic|date|floor] [legacy|modern]\n".utf8))
         exit(2)
     }
     do {

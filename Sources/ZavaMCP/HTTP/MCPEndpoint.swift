@@ -71,8 +71,8 @@ struct MCPEndpoint: Sendable {
         let headers = Self.headers(of: request)
 
         let principal: Principal
-        switch authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
-                                          authorization: headers["authorization"]) {
+        switch await authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
+                                                authorization: headers["authorization"]) {
         case .success(let decided): principal = decided
         case .failure(let refusal): return refuse(refusal, id: nil, method: method, requestID: requestID)
         }
