@@ -208,5 +208,5 @@ else
 fi
 
 echo "image-test took $((SECONDS - test_start)) s"
-echo "image-test: $passed passed, $failed failed"
+echo "image: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -117,7 +117,8 @@ make_builder_image() {
       bin/repl_swift bin/swift-build-sdk-interfaces lib/liblldb.so* lib/libsourcekitdInProc.so \
       lib/libSwiftSourceKit*.so lib/swift/embedded lib/python3* share/docc)
   say "building $BUILDER_IMAGE ($(du -sh "$context" | cut -f1) of toolchain)"
-  podman build --quiet --format docker --build-arg DEBIAN_IMAGE="$DEBIAN_IMAGE" \
+  # One layer on top of Debian (--squash): with vfs storage every layer is a full copy.
+  podman build --quiet --format docker --squash --build-arg DEBIAN_IMAGE="$DEBIAN_IMAGE" \
     -f deploy/base/swift.Containerfile -t "$BUILDER_IMAGE" "$context" >/dev/null \
     || die "building $BUILDER_IMAGE failed"
   rm -rf "$context"

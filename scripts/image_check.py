@@ -14,7 +14,7 @@ it calls the sample's four tools and checks each answer against the database: th
 orders only, with their exact count; the schema; the date; a semantic search that finds drills
 with the image's model. Then raw HTTP: no identity is refused (401), a Host outside the
 allow-list gets 421, a Host allowed by ZAVA_ALLOWED_HOSTS passes.
-Prints one line per check and `image-check: N passed, M failed`; exits 1 on any failure.
+Prints one line per check and `mcp: N passed, M failed`; exits 1 on any failure.
 """
 import asyncio
 import datetime
@@ -100,6 +100,14 @@ async def raw_checks(url: str, expected: dict) -> None:
               f"{response.status_code} {response.text[:200]}")
         response = await http.get(url.rsplit("/", 1)[0] + "/healthz")
         check("/healthz: 200 ok", response.status_code == 200 and '"ok"' in response.text, f"{response.status_code} {response.text}")
+        # An orchestrator's HTTP probe names the pod's address as Host, which the Host check refuses
+        # on /healthz too; docs/deploy.md has probes send `Host: localhost:8000`, which passes.
+        response = await http.get(url.rsplit("/", 1)[0] + "/healthz", headers={"Host": "10.1.2.3:8000"})
+        check("/healthz with a Host outside the allow-list: 421 (probes must send Host: localhost:8000)",
+              response.status_code == 421, f"{response.status_code} {response.text}")
+        response = await http.get(url.rsplit("/", 1)[0] + "/healthz", headers={"Host": "localhost:8000"})
+        check("/healthz with Host: localhost:8000, as the documented probes send it: 200",
+              response.status_code == 200, f"{response.status_code} {response.text}")
 
 
 async def in_flight(url: str, seconds: float) -> int:
@@ -137,7 +145,7 @@ async def main() -> int:
             check(f"{label}: MCP session", False, repr(exc))
     await raw_checks(url, expected)
     failed = results.count(False)
-    print(f"image-check: {results.count(True)} passed, {failed} failed")
+    print(f"mcp: {results.count(True)} passed, {failed} failed")
     return 1 if failed or not results else 0
 
 
