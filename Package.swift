@@ -16,6 +16,14 @@ let package = Package(
         // Already in the graph through Hummingbird; named so ZavaMCP can watch connections and drain on shutdown.
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP over HTTP only: the gRPC exporter's dependencies would double the build.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // JWT signature and claim checks for token mode (RS256/ES256 against a JWKS, HS256 in dev mode).
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        // Already in the graph through jwt-kit; named for SHA-256 (the verified-token cache) and,
+        // in the tests, RSA key generation.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -36,7 +44,10 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         // The libpq driver: connections, pipelines, the pool, values. The only module that sees libpq.
-        .target(name: "ZavaPostgres", dependencies: ["CLibPQ"]),
+        .target(
+            name: "ZavaPostgres",
+            dependencies: ["CLibPQ", .product(name: "Tracing", package: "swift-distributed-tracing")]
+        ),
         .target(
             name: "ZavaCore",
             dependencies: [
@@ -45,6 +56,7 @@ let package = Package(
                 "CSpawn",
                 "MiniLM",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // Apart from the runtime: the embedded cluster, migrations, the seed generator, the
@@ -55,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "ZavaREPL",
-            dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine"]
+            dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine", .product(name: "Tracing", package: "swift-distributed-tracing")]
         ),
         .target(
             name: "ZavaMCP",
@@ -68,6 +80,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -78,22 +93,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ]
         ),
         .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "CLibPQ"], path: "bench/zava"),
         .executableTarget(name: "minilm-bench", dependencies: ["MiniLM"], path: "bench/minilm",
                           swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "ZavaTesting", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "MiniLM"], path: "Tests/ZavaTesting"),
+        // Shared by the integration suites: the real cluster, and a stand-in identity provider.
+        .target(name: "ZavaTesting",
+                dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "MiniLM",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "JWTKit", package: "jwt-kit"),
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "CryptoExtras", package: "swift-crypto"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                path: "Tests/ZavaTesting"),
         .testTarget(name: "ZavaCoreTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting", "MiniLM"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZavaREPLTests", dependencies: ["ZavaREPL", "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting"]),
         .testTarget(name: "ZavaMCPTests",
                     dependencies: ["ZavaMCP", "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting",
                                    .product(name: "Logging", package: "swift-log"),
-                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                   .product(name: "JWTKit", package: "jwt-kit")],
                     exclude: ["Fixtures"]),
         // The fast tier: no PostgreSQL, no Python, no tmux (`make test` runs it first).
         .testTarget(name: "FastTests",
-                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting"],
+                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting",
+                                   .product(name: "JWTKit", package: "jwt-kit")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),
         .testTarget(name: "zavaTests", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaTesting"], exclude: ["Fixtures"]),

@@ -279,11 +279,12 @@ class SwiftLoad:
     code, so the generator's CPU is close to pgbench's own and the machine's two cores go to the
     server and PostgreSQL, as they do for pgbench."""
 
-    def __init__(self, binary, port, clients, max_id, tool="query", revision="legacy"):
+    def __init__(self, binary, port, clients, max_id, tool="query", revision="legacy", identity=SEATTLE):
         self.binary, self.port, self.clients, self.max_id, self.tool, self.revision = binary, port, clients, max_id, tool, revision
+        self.identity = identity  # `bearer:<token>` sends a bearer token instead of x-rls-user-id
 
     def run(self, seconds):
-        out = subprocess.run([self.binary, "mcp", str(self.port), str(self.clients), str(seconds), SEATTLE, str(self.max_id),
+        out = subprocess.run([self.binary, "mcp", str(self.port), str(self.clients), str(seconds), self.identity, str(self.max_id),
                               self.tool, self.revision],
                              capture_output=True, text=True)
         if out.returncode != 0:
@@ -347,11 +348,12 @@ def wait_healthy(port, timeout=60):
     raise SystemExit("zava did not become healthy")
 
 
-def start_server(zava, flags):
-    """`zava --serve --no-repl` with `flags` on a free loopback port, logging warnings only, pool
-    ZAVA_POOL_SIZE (default 8); returns (port, process) once /healthz answers."""
+def start_server(zava, flags, environment=None):
+    """`zava --serve --no-repl` with `flags` (and `environment` added to this one's) on a free
+    loopback port, logging warnings only, pool ZAVA_POOL_SIZE (default 8); returns (port,
+    process) once /healthz answers."""
     port = free_port()
-    env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8")}
+    env = {**os.environ, "ZAVA_LOG_LEVEL": "warning", "ZAVA_POOL_SIZE": os.environ.get("ZAVA_POOL_SIZE", "8"), **(environment or {})}
     process = subprocess.Popen([zava, "--serve", "--no-repl", "--host", "127.0.0.1", "--port", str(port)] + flags,
                                cwd=ROOT, env=env, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     try:

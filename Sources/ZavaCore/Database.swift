@@ -15,24 +15,32 @@ public final class Database: Sendable {
     /// Asks the server on a connection of its own; nil for an executor that is not a server.
     private let probe: HealthProbe?
 
+    /// Where the statements of audited sessions are recorded (`ZAVA_AUDIT_LOG`), if anywhere.
+    public let auditLog: AuditLog?
+    /// The shapes of statements recorded or traced, shared by every session.
+    let shapes = StatementShapes()
+
     public init(conninfo: String, poolSize: Int, perIdentityConnections: Int? = nil, acquireTimeout: Duration = .seconds(10),
-                limits: QueryLimits) {
+                limits: QueryLimits, auditLog: AuditLog? = nil) {
         executor = ConnectionPool(conninfo: conninfo, size: poolSize, perKeyLimit: perIdentityConnections, acquireTimeout: acquireTimeout)
         probe = HealthProbe(conninfo: conninfo)
         defaultLimits = limits
+        self.auditLog = auditLog
     }
 
     /// The same rules over any statement executor (a test's fake that records what it is sent).
-    package init(executor: any StatementExecutor, limits: QueryLimits) {
+    package init(executor: any StatementExecutor, limits: QueryLimits, auditLog: AuditLog? = nil) {
         self.executor = executor
         probe = nil
         defaultLimits = limits
+        self.auditLog = auditLog
     }
 
     /// A session for one identity. There is deliberately no way to get one without an identity
     /// outside ZavaCore: no identity means no store rows, never head office.
     public func session(for identity: Identity, limits: QueryLimits? = nil) -> Session {
-        Session(identity: identity, executor: executor, gate: gate, limits: limits ?? defaultLimits)
+        Session(identity: identity, executor: executor, gate: gate, limits: limits ?? defaultLimits, auditLog: auditLog,
+                shapes: shapes)
     }
 
     /// Catalogue reads with no identity: RLS shows them no store-owned rows. Not cut by the
@@ -40,7 +48,7 @@ public final class Database: Sendable {
     /// from the doctor's security checks, where a fact never read would pass).
     var anonymous: Session {
         Session(identity: nil, executor: executor, gate: gate,
-                limits: QueryLimits(rowCap: .max, statementTimeout: defaultLimits.statementTimeout))
+                limits: QueryLimits(rowCap: .max, statementTimeout: defaultLimits.statementTimeout), shapes: shapes)
     }
 
     /// Every identity, read from `retail.stores` on first use (stores do not change while zava runs).

@@ -1,4 +1,5 @@
 import Foundation
+import Tracing
 import ZavaPostgres
 
 /// Per-request limits: how many rows come back, how many bytes of values a collected result
@@ -58,25 +59,46 @@ public struct Session: Sendable {
     let gate: SecurityGate
     public let limits: QueryLimits
     /// Who the pool charges for this session's requests besides the identity (an MCP token).
-    public let principal: String?
+    public private(set) var principal: String?
+    /// Where statements are recorded (`ZAVA_AUDIT_LOG`), if anywhere.
+    let auditLog: AuditLog?
+    /// What they are recorded as; a session no front end named records nothing (catalogue reads).
+    public private(set) var auditContext: AuditContext?
 
-    init(identity: Identity?, executor: any StatementExecutor, gate: SecurityGate, limits: QueryLimits, principal: String? = nil) {
+    /// Statement shapes for the audit trail and spans.
+    let shapes: StatementShapes
+
+    init(identity: Identity?, executor: any StatementExecutor, gate: SecurityGate, limits: QueryLimits,
+         auditLog: AuditLog? = nil, shapes: StatementShapes) {
         self.identity = identity
         self.executor = executor
         self.gate = gate
         self.limits = limits
-        self.principal = principal
+        self.auditLog = auditLog
+        self.shapes = shapes
     }
 
     /// The same session with other limits (e.g. a front end's own row cap).
     public func with(limits: QueryLimits) -> Session {
-        Session(identity: identity, executor: executor, gate: gate, limits: limits, principal: principal)
+        var copy = Session(identity: identity, executor: executor, gate: gate, limits: limits, auditLog: auditLog, shapes: shapes)
+        copy.principal = principal
+        copy.auditContext = auditContext
+        return copy
     }
 
     /// The same session charged to `principal` too: its requests share one quota of the pool
     /// whatever identity they run as.
     public func charged(to principal: String?) -> Session {
-        Session(identity: identity, executor: executor, gate: gate, limits: limits, principal: principal)
+        var copy = self
+        copy.principal = principal
+        return copy
+    }
+
+    /// The same session with its statements recorded in the audit trail as `context`.
+    public func audited(_ context: AuditContext) -> Session {
+        var copy = self
+        copy.auditContext = context
+        return copy
     }
 
     /// The pool's quota keys: the identity (anonymous catalogue reads share one) and the principal.
@@ -122,21 +144,93 @@ public struct Session: Sendable {
         }
     }
 
+    /// Every statement's one way to the server: the checks, the span (when tracing), the
+    /// pipeline, the audit record (when auditing).
     private func execute(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
                          into sink: RowSink) async throws -> StatementSummary {
+        let recorded = auditLog != nil && auditContext != nil
+        guard TraceContext.isOn else {
+            guard recorded else {
+                return try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink, traceparent: nil)
+            }
+            return try await observed(sql, shapes.shape(of: sql), parameters: parameters, settings: settings, byteLimit: byteLimit,
+                                      into: sink, span: nil, recorded: true)
+        }
+        let shape = shapes.shape(of: sql)
+        return try await withSpan(shape.summary, ofKind: .client) { span in
+            span.attributes["db.system.name"] = "postgresql"
+            span.attributes["db.query.summary"] = shape.summary
+            span.attributes["db.query.text"] = shape.normalized
+            span.attributes["zava.identity"] = identity?.profile ?? "catalog"
+            return try await observed(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
+                                      span: span, recorded: recorded)
+        }
+    }
+
+    /// The statement with its outcome on its span (when tracing) and in the audit trail (when auditing).
+    private func observed(_ sql: String, _ shape: StatementFingerprint, parameters: [String?], settings: [String: String],
+                          byteLimit: Int, into sink: RowSink, span: (any Span)?, recorded: Bool) async throws -> StatementSummary {
+        let traceparent = span == nil ? nil : TraceContext.traceparent()
+        let started = ContinuousClock.now
+        do {
+            let summary = try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
+                                         traceparent: traceparent)
+            span?.attributes["db.response.returned_rows"] = summary.rowCount
+            if recorded {
+                try record(shape, traceparent: traceparent, started: started, rows: summary.rowCount,
+                           truncated: summary.truncated, outcome: .ok)
+            }
+            return summary
+        } catch {
+            let sqlState = (error as? DatabaseError)?.sqlState ?? (error as? ConnectionError).map { _ in "08006" } ?? "zava"
+            if let span {
+                span.attributes["db.response.status_code"] = sqlState
+                span.attributes["error.type"] = sqlState
+                span.setStatus(SpanStatus(code: .error))
+            }
+            if recorded {
+                try record(shape, traceparent: traceparent, started: started, rows: 0, truncated: false,
+                           outcome: .error(sqlState: sqlState))
+            }
+            throw error
+        }
+    }
+
+    private func send(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
+                      into sink: RowSink, traceparent: String?) async throws -> StatementSummary {
         try StatementPolicy(maxBytes: limits.maxStatementBytes).check(sql, for: identity)
         if let identity, !identity.isHeadOffice { try gate.check() }
-        var pipeline = pipeline(sql, parameters, settings: settings)
+        var pipeline = pipeline(sql, parameters, settings: settings, traceparent: traceparent)
         pipeline.byteLimit = byteLimit
         let guarded: RowSink = identity?.isHeadOffice == true ? sink : ExecutionStatisticsGuard(wrapping: sink)
         return try await executor.execute(pipeline, charging: quotaKeys, into: guarded)
     }
 
-    func pipeline(_ sql: String, _ parameters: [String?], settings: [String: String] = [:]) -> PipelinedStatement {
+    private func record(_ shape: StatementFingerprint, traceparent: String?, started: ContinuousClock.Instant, rows: Int,
+                        truncated: Bool, outcome: AuditRecord.Outcome) throws {
+        guard let auditLog, let auditContext else { return }
+        let elapsed = ContinuousClock.now - started
+        try auditLog.append(AuditRecord(
+            time: Date().timeIntervalSince1970, frontend: auditContext.frontend.rawValue,
+            identity: identity?.profile ?? "catalog", storeID: identity?.storeID, principal: auditContext.principal,
+            requestID: auditContext.requestID, traceID: traceparent.map(TraceContext.traceID(of:)),
+            fingerprint: shape.fingerprint, statement: shape.normalized, rows: rows, truncated: truncated,
+            durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+            outcome: outcome))
+    }
+
+    /// `traceparent`, when tracing, becomes the transaction's `application_name`, so the
+    /// server's `pg_stat_activity` and log show which trace a statement belongs to.
+    func pipeline(_ sql: String, _ parameters: [String?], settings: [String: String] = [:],
+                  traceparent: String? = nil) -> PipelinedStatement {
         var setup = ["BEGIN READ ONLY"]
         if let identity {
             // A UUID's text is hex digits and dashes only: safe to inline (SET takes no parameters).
             setup.append("SET LOCAL zava.rls_user_id = '\(identity.rlsUserID.uuidString.lowercased())'")
+        }
+        if let traceparent {
+            // Checked by `TraceContext` to be hex digits and dashes only.
+            setup.append("SET LOCAL application_name = 'zava \(traceparent)'")
         }
         let milliseconds = max(1, limits.statementTimeout.wholeMilliseconds)
         setup.append("SET LOCAL statement_timeout = \(milliseconds)")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import CoreMetrics
 import NIOCore
 import ServiceLifecycle
 import ZavaCore
@@ -20,37 +21,66 @@ public final class MCPServer: Service, Sendable {
 
     private let database: Database
     private let logger: Logger
-    private let listening = ListeningState()
+    private let listening: ListeningState
     private let inFlight = InFlightRequests()
     private let deadlines: RequestDeadlines
     private let metrics: ServerMetrics
     private let sessions: LegacySessions?
     private let endpoint: MCPEndpoint
+    /// The identity provider's keys in verified-token mode, refreshed while the server runs.
+    private let keyRing: KeyRing?
+    /// Protected Resource Metadata, served in verified-token mode.
+    private let protectedResource: ProtectedResource?
+    /// How requests are authenticated, for `:server`.
+    private let authentication: @Sendable () -> String
 
     /// Loads the identities and tokens and checks the configuration: every mistake an operator
     /// can make fails here, before anything listens.
+    /// `metricsExport`: a swift-metrics backend that gets the endpoint's counts too (the
+    /// OpenTelemetry exporter's); `/metrics` serves them either way.
     public init(database: Database, configuration: MCPServerConfiguration, search: (any ProductSearching)? = nil,
-                logger: Logger = Logger(label: "zava.mcp")) async throws {
+                logger: Logger = Logger(label: "zava.mcp"), metricsExport: (any MetricsFactory)? = nil) async throws {
         try configuration.validate()
         let directory = try await database.identities()
+        let listening = ListeningState()
         var notes: [String] = []
         let mode: RequestAuthenticator.Mode
-        if let file = configuration.tokensFile {
+        var keyRing: KeyRing?
+        var protectedResource: ProtectedResource?
+        let authentication: @Sendable () -> String
+        if let auth = configuration.auth {
+            let resource = ProtectedResource(settings: auth, configuration: configuration, listening: listening)
+            let tokens = try await TokenAuthentication.make(auth, directory: directory, resource: resource, logger: logger)
+            mode = .jwt(tokens.verifier)
+            keyRing = tokens.keyRing
+            protectedResource = resource
+            notes += tokens.notes
+            let keys = tokens.verifier.keys
+            let claim = auth.identityClaim, issuer = auth.issuers.first ?? "?"
+            if auth.isDevelopment {
+                authentication = { "development JWTs (HS256, AUTH_DEV_HMAC_SECRET; not for production), identity from claim \(claim)" }
+            } else {
+                authentication = { "verified JWTs from \(issuer), identity from claim \(claim); \(keys.summary)" }
+            }
+        } else if let file = configuration.tokensFile {
             let table = try TokenTable(file: try TokenFile.load(file), directory: directory)
             mode = .tokens(table)
+            authentication = { "static bearer tokens (\(table.entries.count) from \(file.path))" }
             notes.append("Bearer-token mode: \(table.entries.count) token\(table.entries.count == 1 ? "" : "s") from \(file.path); requests without a valid token get 401.")
             if let warning = Self.permissionWarning(file) { notes.append(warning) }
         } else if let profile = configuration.defaultProfile {
             let identity = try directory.resolve(profile)
             mode = .header(defaultIdentity: identity)
+            authentication = { "x-rls-user-id header, unchecked (requests without one run as \(identity.profile))" }
             notes.append("Requests without an x-rls-user-id header run as \(identity) (--default-profile).")
         } else {
             mode = .header(defaultIdentity: nil)
+            authentication = { "x-rls-user-id header, unchecked: any client on the network may name any identity" }
         }
         if search == nil { notes.append("semantic_search_products is not configured: it answers with a tool error.") }
 
         let catalog = ToolCatalog()
-        let metrics = ServerMetrics(toolNames: catalog.names)
+        let metrics = ServerMetrics(toolNames: catalog.names, exportingTo: metricsExport)
         let base = database.defaultLimits
         var limits = base
         limits.rowCap = configuration.rowCap
@@ -65,6 +95,10 @@ public final class MCPServer: Service, Sendable {
             : LegacySessions(idleTimeout: configuration.sessionIdleTimeout, maxSessions: configuration.maxSessions,
                              maxSessionsPerPrincipal: configuration.maxSessionsPerPrincipal, logger: logger)
         self.configuration = configuration
+        self.listening = listening
+        self.keyRing = keyRing
+        self.protectedResource = protectedResource
+        self.authentication = authentication
         self.database = database
         self.deadlines = deadlines
         self.logger = logger
@@ -92,7 +126,8 @@ public final class MCPServer: Service, Sendable {
     /// Point-in-time figures for status displays.
     public func status() async -> MCPServerStatus {
         MCPServerStatus(url: listening.port.map(configuration.endpointURL(port:)), sessions: sessions?.count ?? 0,
-                        inFlight: inFlight.count, pool: await database.executor.statistics, counters: metrics.counters)
+                        inFlight: inFlight.count, pool: await database.executor.statistics, counters: metrics.counters,
+                        authentication: authentication())
     }
 
     public func run() async throws {
@@ -137,6 +172,10 @@ public final class MCPServer: Service, Sendable {
                         }
                     }
                 }
+                group.addTask { [keyRing] in
+                    guard let keyRing else { return }
+                    await cancelWhenGracefulShutdown { await keyRing.run() }
+                }
                 group.addTask { [inFlight, sessions, logger, configuration] in
                     // Graceful shutdown: the HTTP server stops accepting connections; the calls in
                     // flight finish; then the sessions close.
@@ -165,6 +204,16 @@ public final class MCPServer: Service, Sendable {
         }
         let health = HealthCheck(database: database, logger: logger)
         let metrics = self.metrics
+        if let protectedResource {
+            // RFC 9728: at the origin's well-known path, and with the endpoint's path appended.
+            for path in [ProtectedResource.metadataPath, ProtectedResource.metadataPath + configuration.path] {
+                router.get(RouterPath(path)) { _, _ -> Response in
+                    metrics.httpRequest(route: "oauth-protected-resource", method: "GET", status: 200)
+                    return Response(status: .ok, headers: [.contentType: "application/json", .accessControlAllowOrigin: "*"],
+                                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(protectedResource.metadata))))
+                }
+            }
+        }
         router.get("/healthz") { request, _ -> Response in
             if let refusal = endpoint.refusingForeignOrigin(request) { return refusal }
             let (status, json) = await health.answer()
@@ -197,6 +246,8 @@ public struct MCPServerStatus: Sendable, CustomStringConvertible {
     public var inFlight: Int
     public var pool: ConnectionPool.Statistics
     public var counters = MCPServerCounters()
+    /// How requests are authenticated (header, static tokens, verified or development JWTs).
+    public var authentication = ""
 
     public var description: String {
         let calls = counters.toolCalls.sorted { $0.key < $1.key }.map { name, count in
@@ -204,6 +255,7 @@ public struct MCPServerStatus: Sendable, CustomStringConvertible {
         }
         return "MCP endpoint \(url ?? "(not listening)"): \(sessions) session\(sessions == 1 ? "" : "s"), \(inFlight) request\(inFlight == 1 ? "" : "s") in flight; "
             + "pool \(pool.inUse)/\(pool.size) in use, \(pool.open) open, \(pool.waiting) waiting\n"
+            + "auth: \(authentication)\n"
             + "since start: \(counters.requests) request\(counters.requests == 1 ? "" : "s"), \(counters.errors) refused or failed; "
             + "tool calls: " + (calls.isEmpty ? "none" : calls.joined(separator: ", "))
     }

@@ -1,3 +1,5 @@
+import Tracing
+
 /// A bounded pool of libpq connections shared by every front end of one process.
 ///
 /// Connections open lazily, unhealthy ones are dropped on return, and callers beyond the
@@ -48,9 +50,24 @@ public actor ConnectionPool {
         Statistics(size: size, open: open, inUse: inUse, waiting: waiters.count)
     }
 
+    /// Waits for a connection at least this long are traced.
+    static let tracedWait: Duration = .milliseconds(1)
+
     /// Lends a connection to `body`, charged to `keys`, and takes it back, healthy or not.
     package func withConnection<T: Sendable>(charging keys: [QuotaKey] = [], _ body: (Connection) async throws -> T) async throws -> T {
-        let connection = try await acquire(keys)
+        let connection: Connection
+        if TraceContext.isOn {
+            // A wait for a connection is a span of its own; the usual free connection is not
+            // worth one (a span costs more than taking it).
+            let started = DefaultTracerClock.now
+            let waited = ContinuousClock.now
+            connection = try await acquire(keys)
+            if ContinuousClock.now - waited >= Self.tracedWait {
+                InstrumentationSystem.tracer.startSpan("acquire connection", ofKind: .internal, at: started).end()
+            }
+        } else {
+            connection = try await acquire(keys)
+        }
         do {
             let value = try await body(connection)
             release(connection, keys)

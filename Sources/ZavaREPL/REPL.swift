@@ -327,7 +327,7 @@ public final class REPL {
 
     func currentSession() throws -> Session {
         guard let identity else { throw MissingIdentityError(interactive: interactive) }
-        return database.session(for: identity)
+        return database.session(for: identity).audited(.local(interactive ? .repl : .command))
     }
 
     /// What the analyst asks as the current identity: the rules both front ends share.

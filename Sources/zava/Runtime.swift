@@ -34,10 +34,13 @@ struct Runtime {
     /// Opens the data layer, starting (and on first use provisioning) the embedded cluster.
     func openDatabase(rowCap: Int? = nil) async throws -> Database {
         let conninfo = try await provisioner.prepare(seedScale: seedScale, events: Console.report)
+        let telemetry = settings.telemetry
+        let auditLog = try telemetry.auditLogPath.map { try AuditLog(path: $0, maxBytes: telemetry.auditMaxBytes, keep: telemetry.auditKeep) }
         return Database(conninfo: conninfo, poolSize: settings.poolSize,
                         perIdentityConnections: settings.perIdentityConnections, acquireTimeout: settings.acquireTimeout,
                         limits: QueryLimits(rowCap: self.rowCap(rowCap), statementTimeout: settings.statementTimeout,
-                                            maxStatementBytes: settings.maxStatementBytes))
+                                            maxStatementBytes: settings.maxStatementBytes),
+                        auditLog: auditLog)
     }
 }
 

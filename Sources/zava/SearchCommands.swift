@@ -28,7 +28,7 @@ struct SearchCommand: AsyncParsableCommand {
             defer { Task { await database.close() } }
             let identity = try await database.identities().resolve(profile)
             let settings = runtime.settings
-            let analyst = AnalystService(session: database.session(for: identity),
+            let analyst = AnalystService(session: database.session(for: identity).audited(.local(.command)),
                                          search: EmbeddingProductSearch(embedder: { try EmbedderFactory.make(settings) }))
             let result = try await analyst.searchProducts(SearchRequest(query: text, maxRows: limit, similarityThreshold: threshold,
                                                                mode: searchMode, category: category, inStockOnly: inStock))

@@ -12,15 +12,17 @@ import ZavaREPL
 /// otherwise it serves headless until SIGINT or SIGTERM.
 enum Serve {
     static func run(_ options: ServeOptions, runtime: Runtime, database: Database, profile: String?,
-                    format: OutputFormat, enforcingRLS: Bool,
+                    format: OutputFormat, enforcingRLS: Bool, telemetry: Telemetry,
                     makeEmbedder: @escaping @Sendable () throws -> any Embedder) async throws {
         let interactive = !options.noREPL && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
-        var logger = Logger(label: "zava.mcp", factory: StandardErrorLogHandler.init(label:))
+        let logFormat = options.logFormat ?? runtime.settings.telemetry.logFormat
+        var logger = Logger(label: "zava.mcp", factory: { StandardErrorLogHandler(label: $0, format: logFormat) })
         // In the REPL's terminal only warnings; headless, the request log (stderr).
         logger.logLevel = runtime.settings.logLevel
             ?? (interactive ? .warning : .info)
         let server = try await MCPServer(database: database, configuration: options.configuration(runtime.settings),
-                                         search: EmbeddingProductSearch(embedder: makeEmbedder), logger: logger)
+                                         search: EmbeddingProductSearch(embedder: makeEmbedder), logger: logger,
+                                         metricsExport: telemetry.metricsFactory)
         func cannotListen(_ error: Error) -> ServeError {
             ServeError(message: "cannot listen on \(server.configuration.host):\(server.configuration.port): \(error)"
                        + " (is another server using the port? --port 0 picks a free one)")

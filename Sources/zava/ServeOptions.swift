@@ -23,10 +23,13 @@ struct ServeOptions: ParsableArguments {
     @Flag(name: .customLong("no-repl"), help: "Serve headless even on a terminal, until SIGINT or SIGTERM.")
     var noREPL = false
 
+    @Option(name: .customLong("log-format"), help: "The server's log lines on stderr: text, or json (one object per line; default ZAVA_LOG_FORMAT or text).")
+    var logFormat: TelemetrySettings.LogFormat?
+
     @Option(name: .customLong("default-profile"), help: "Identity for requests without an x-rls-user-id header (default: refuse them).")
     var defaultProfile: String?
 
-    @Option(help: "Bearer-token mode: a file of '<token> <identity>' lines; every request then needs a valid token.")
+    @Option(help: "Static bearer-token mode: a file of '<token> <identity>' lines; every request then needs one of them. For tokens from an identity provider set AZURE_TENANT_ID or AUTH_ISSUER instead (docs/mcp.md).")
     var tokens: String?
 
     @Option(name: .customLong("allowed-origin"), help: "Another Origin to accept, e.g. https://ide.example.com (repeatable; localhost is always accepted; ZAVA_ALLOWED_ORIGINS adds more).")
@@ -82,6 +85,8 @@ struct ServeOptions: ParsableArguments {
             tokensFile: tokens.map { URL(fileURLWithPath: $0) },
             idleTimeout: .milliseconds(Int(idleTimeout * 1000)), bodyTimeout: .milliseconds(Int(bodyTimeout * 1000)),
             maxConnections: maxConnections, maxSessionsPerPrincipal: maxSessionsPerPrincipal,
-            maxAnswerBytes: maxAnswerBytes)
+            maxAnswerBytes: maxAnswerBytes, auth: settings.auth)
     }
 }
+
+extension TelemetrySettings.LogFormat: ExpressibleByArgument {}

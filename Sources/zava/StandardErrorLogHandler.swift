@@ -1,17 +1,26 @@
 import Foundation
 import Logging
+import ZavaCore
+import ZavaPostgres
 
-/// The server's log lines on standard error, in swift-log's `StreamLogHandler` layout
-/// (`time level label: key=value ... [source] message`), with metadata turned into text only
-/// when a line is written. `StreamLogHandler` formats its metadata each time it changes, and
-/// Hummingbird sets a request id on its logger for every request: that formatting was about a
-/// twentieth of the server's CPU per tool call, for lines that were mostly never written.
+/// The server's log lines on standard error, one `write(2)` each so lines of concurrent
+/// requests never interleave. Text is swift-log's `StreamLogHandler` layout (`time level label:
+/// key=value ... [source] message`); JSON (`--log-format json`) is one object per line with the
+/// same fields as keys. Metadata is turned into text only when a line is written:
+/// `StreamLogHandler` formats it each time it changes, and Hummingbird sets a request id on its
+/// logger for every request, which cost a twentieth of the server's CPU per call in lines that
+/// were mostly never written. With tracing on, each line carries the current `trace_id` and
+/// `span_id`, so a line leads to its trace.
 struct StandardErrorLogHandler: LogHandler {
     let label: String
+    let format: TelemetrySettings.LogFormat
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
-    init(label: String) { self.label = label }
+    init(label: String, format: TelemetrySettings.LogFormat = .text) {
+        self.label = label
+        self.format = format
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -25,12 +34,35 @@ struct StandardErrorLogHandler: LogHandler {
             merged["error.message"] = "\(error)"
             merged["error.type"] = "\(String(reflecting: type(of: error)))"
         }
-        var line = "\(Self.timestamp()) \(event.level) \(label):"
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
-        line += " [\(event.source)] \(event.message)\n"
-        // One write(2) per line, so lines of concurrent requests never interleave.
-        var bytes = Array(line.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if let traceparent = TraceContext.traceparent() {
+            merged["trace_id"] = "\(TraceContext.traceID(of: traceparent))"
+            merged["span_id"] = "\(traceparent.dropFirst(36).prefix(16))"
+        }
+        var line: [UInt8]
+        switch format {
+        case .text:
+            var text = "\(Self.timestamp()) \(event.level) \(label):"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
+            text += " [\(event.source)] \(event.message)\n"
+            line = Array(text.utf8)
+        case .json:
+            line = Array("{\"time\":".utf8)
+            JSONString.append(Self.timestamp(), to: &line)
+            for (key, value) in [("level", "\(event.level)"), ("logger", label), ("message", "\(event.message)"), ("source", event.source)] {
+                line.append(UInt8(ascii: ","))
+                JSONString.append(key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                JSONString.append(value, to: &line)
+            }
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                line.append(UInt8(ascii: ","))
+                JSONString.append(key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                JSONString.append("\(value)", to: &line)
+            }
+            line.append(contentsOf: "}\n".utf8)
+        }
+        _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     private static func timestamp() -> String {

@@ -22,7 +22,8 @@ struct Zava: AsyncParsableCommand {
               --format <format>       table, expanded, auto, csv, tsv, json, markdown
               --serve                 also serve the MCP endpoint (port 8000, /mcp)
             """,
-        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self],
+        subcommands: [ReplCommand.self, DBCommand.self, SearchCommand.self, EmbedCommand.self, DoctorCommand.self, AuditCommand.self,
+                      TokenCommand.self],
         defaultSubcommand: ReplCommand.self)
 }
 
@@ -77,34 +78,46 @@ struct ReplCommand: AsyncParsableCommand {
         if endpoint.serve { HTTPThreads.configure(endpoint.httpThreads) }
         try await reportingErrors {
             let runtime = try Runtime.load()
-            let script = try readScript()
-            let rowCap = maxRows.map { $0 == 0 ? Int.max : $0 }
-            let database = try await runtime.openCheckedDatabase(rowCap: rowCap, override: rls)
-            defer { Task { await database.close() } }
-            let interactive = script == nil && isatty(STDIN_FILENO) == 1
-            let settings = runtime.settings
-            let embedders = EmbedderCache { try EmbedderFactory.make(settings) }
-            let makeEmbedder: @Sendable () throws -> any Embedder = { try embedders.get() }
-            let format = self.format ?? runtime.preferences.format ?? .table
-            if endpoint.serve {
-                try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
-                                    enforcingRLS: !rls.allowUnenforcedRLS, makeEmbedder: makeEmbedder)
+            let telemetry = try Telemetry.start(runtime.settings.telemetry)
+            do {
+                try await Telemetry.continuingEnvironmentTrace { try await run(runtime, telemetry: telemetry) }
+            } catch {
+                // A failed `zava -c` still exports the spans of what it ran.
+                await telemetry.shutdown()
+                throw error
+            }
+            await telemetry.shutdown()
+        }
+    }
+
+    private func run(_ runtime: Runtime, telemetry: Telemetry) async throws {
+        let script = try readScript()
+        let rowCap = maxRows.map { $0 == 0 ? Int.max : $0 }
+        let database = try await runtime.openCheckedDatabase(rowCap: rowCap, override: rls)
+        defer { Task { await database.close() } }
+        let interactive = script == nil && isatty(STDIN_FILENO) == 1
+        let settings = runtime.settings
+        let embedders = EmbedderCache { try EmbedderFactory.make(settings) }
+        let makeEmbedder: @Sendable () throws -> any Embedder = { try embedders.get() }
+        let format = self.format ?? runtime.preferences.format ?? .table
+        if endpoint.serve {
+            try await Serve.run(endpoint, runtime: runtime, database: database, profile: profile, format: format,
+                                enforcingRLS: !rls.allowUnenforcedRLS, telemetry: telemetry, makeEmbedder: makeEmbedder)
+        } else {
+            let repl = try await REPL(database: database, settings: settings, preferences: runtime.preferences,
+                                      profile: runtime.profile(profile), format: format,
+                                      mode: interactive ? .interactive : .script(continueOnError: continueOnError),
+                                      streamRowCap: rowCap, crlf: crlf,
+                                      search: EmbeddingProductSearch(embedder: makeEmbedder))
+            for variable in variables {
+                guard let equals = variable.firstIndex(of: "=") else { continue } // validate() refused it
+                repl.setVariable(String(variable[..<equals]), to: String(variable[variable.index(after: equals)...]))
+            }
+            if interactive {
+                await repl.run()
             } else {
-                let repl = try await REPL(database: database, settings: settings, preferences: runtime.preferences,
-                                          profile: runtime.profile(profile), format: format,
-                                          mode: interactive ? .interactive : .script(continueOnError: continueOnError),
-                                          streamRowCap: rowCap, crlf: crlf,
-                                          search: EmbeddingProductSearch(embedder: makeEmbedder))
-                for variable in variables {
-                    guard let equals = variable.firstIndex(of: "=") else { continue } // validate() refused it
-                    repl.setVariable(String(variable[..<equals]), to: String(variable[variable.index(after: equals)...]))
-                }
-                if interactive {
-                    await repl.run()
-                } else {
-                    let text = script ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                    if await repl.run(script: text) == false { throw ExitCodeError.failure }
-                }
+                let text = script ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                if await repl.run(script: text) == false { throw ExitCodeError.failure }
             }
         }
     }

@@ -46,9 +46,9 @@ import Testing
         // The queued requests are served once the holder ends: give them time on a loaded machine.
         let pool = ConnectionPool(conninfo: try database.conninfo(.analyst), size: 1, acquireTimeout: .seconds(30), maxWaiters: 4)
         let limits = QueryLimits(rowCap: 10, statementTimeout: .seconds(10))
-        let session = Session(identity: .headOffice, executor: pool, gate: SecurityGate(), limits: limits)
+        let session = Session(identity: .headOffice, executor: pool, gate: SecurityGate(), limits: limits, shapes: StatementShapes())
         let other = Session(identity: Identity(profile: "other", rlsUserID: UUID(), storeName: "Other", storeID: 99),
-                            executor: pool, gate: SecurityGate(), limits: limits)
+                            executor: pool, gate: SecurityGate(), limits: limits, shapes: StatementShapes())
         let holder = Task { try await session.run("SELECT pg_sleep(1.5)") }
         let opened = await eventually { await pool.statistics.inUse == 1 }
         try #require(opened)

@@ -67,7 +67,10 @@ extension ExecutableTests {
                 .stdout.split(separator: "\n").last ?? ""
         }
         #expect(expected[0] != expected[1])
-        let terminal = try Terminal()
+        // The interactive REPL's statements reach the audit trail as `repl`, under each identity.
+        let audit = FileManager.default.temporaryDirectory.appendingPathComponent("zava-repl-audit-\(UUID().uuidString.prefix(8)).jsonl")
+        defer { try? FileManager.default.removeItem(at: audit) }
+        let terminal = try Terminal(environment: ["ZAVA_AUDIT_LOG": audit.path])
         try await terminal.waitFor("(no identity)=> ")
         try terminal.type("select 1;")
         try await terminal.waitFor("no identity: choose one with :as")
@@ -86,6 +89,11 @@ extension ExecutableTests {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(counts == [String(expected[0]), String(expected[1])])
         try terminal.type("\\q")
+        let records = ((try? String(contentsOf: audit, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.filter { ($0["statement"] as? String)?.hasSuffix("from retail.orders") == true }
+        #expect(records.map { $0["identity"] as? String } == ["seattle", "redmond"])
+        #expect(records.allSatisfy { $0["frontend"] as? String == "repl" && ($0["principal"] as? String)?.hasPrefix("local:") == true })
     }
 
     @Test(arguments: bothBuilds)

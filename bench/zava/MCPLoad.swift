@@ -7,6 +7,8 @@ import Foundation
 ///
 ///     zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|analytic|date|floor] [legacy|modern]
 ///
+/// IDENTITY is sent as `x-rls-user-id`, or, written `bearer:<token>`, as `Authorization: Bearer
+/// <token>` (a server in verified-token or static-token mode).
 /// `query` (the default) calls execute_sales_query with a primary-key point query on a random
 /// order; `analytic` with the identity's 2025 revenue by category (`MCPLoad.analytic`); `date`
 /// calls get_current_utc_date, which touches no database: the endpoint's own cost.
@@ -107,7 +109,9 @@ struct MCPLoad {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         let client = Client(socket: fd)
-        let base = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nx-rls-user-id: \(identity)\r\n"
+        let credential = identity.hasPrefix("bearer:") ? "Authorization: Bearer \(identity.dropFirst("bearer:".count))"
+            : "x-rls-user-id: \(identity)"
+        let base = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(credential)\r\n"
             + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
         if modern {
             let name = ["query", "analytic"].contains(tool) ? "execute_sales_query" : "get_current_utc_date"

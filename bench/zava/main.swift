@@ -4,7 +4,7 @@ import ZavaProvisioning
 import ZavaREPL
 
 // Data-layer and search latency, printed one figure per line with its reference beside it.
-// Usage: zava-bench [point|checks|layer|startup|search|completion] (point and search by default); uses the
+// Usage: zava-bench [point|checks|audit|layer|startup|search|completion] (point and search by default); uses the
 // configured database (.env, ZAVA_*); completion needs none. `zava-bench mcp ...` is the MCP load generator
 // of bench/mcp_throughput.py (see MCPLoad.swift).
 
@@ -20,7 +20,7 @@ let which = CommandLine.arguments.dropFirst().first
 if which == "mcp" {
     let arguments = Array(CommandLine.arguments.dropFirst(2))
     guard arguments.count >= 4, let port = Int(arguments[0]), let clients = Int(arguments[1]), let seconds = Double(arguments[2]) else {
-        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY [MAX_ID] [query|analytic|date|floor] [legacy|modern]\n".utf8))
+        FileHandle.standardError.write(Data("usage: zava-bench mcp PORT CLIENTS SECONDS IDENTITY|bearer:TOKEN [MAX_ID] [query|analytic|date|floor] [legacy|modern]\n".utf8))
         exit(2)
     }
     do {
@@ -115,6 +115,33 @@ if which == "checks" {
     let p50 = percentile(timings, 0.5)
     print(String(format: "statement checks before sending (point query, %d runs): %.0f ns per statement = %.3f%% of the point query's p50 %.3f ms (goal < 2%%)",
                  count, perCall, perCall / (p50 * 1e6) * 100, p50))
+}
+
+if which == "audit" {
+    // What one audit record costs a statement: libpg_query's normaliser and fingerprint of the
+    // MCP point query (a new literal each time, as an agent's queries have), the JSON line, and
+    // its write(2) to a file.
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("zava-bench-audit-\(getpid()).jsonl").path
+    defer { unlink(path) }
+    let log = try AuditLog(path: path, maxBytes: 1 << 30)
+    let count = 50_000
+    let shapes = StatementShapes()
+    let start = clock.now
+    for index in 0..<count {
+        let shape = shapes.shape(of: "SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \(index)")
+        try log.append(AuditRecord(time: 1_765_000_000, frontend: "mcp", identity: "seattle", storeID: 1, principal: "header",
+                                   requestID: "0123456789abcdef", traceID: nil, fingerprint: shape.fingerprint, statement: shape.normalized,
+                                   rows: 1, truncated: false, durationMilliseconds: 0.8, outcome: .ok))
+    }
+    let elapsed = clock.now - start
+    let perRecord = (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(count)
+    print(String(format: "audit record (the statement's shape, its JSON line, the write; %d records of one shape): %.1f µs per statement", count, perRecord))
+    let parseStart = clock.now
+    for index in 0..<count {
+        _ = StatementFingerprint("SELECT order_id, customer_id, store_id, order_date FROM retail.orders WHERE order_id = \(index)")
+    }
+    let parse = clock.now - parseStart
+    print(String(format: "  libpg_query alone (normalise + fingerprint, no cache): %.1f µs", (Double(parse.components.seconds) * 1e6 + Double(parse.components.attoseconds) / 1e12) / Double(count)))
 }
 
 if which == "startup" {

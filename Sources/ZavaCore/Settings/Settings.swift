@@ -41,6 +41,10 @@ public struct Settings: Sendable {
     /// The REPL's history file. `ZAVA_HISTORY`.
     public var historyFile: URL?
     public var embedding: EmbeddingSettings
+    /// The audit trail, the log format and OpenTelemetry.
+    public var telemetry: TelemetrySettings
+    /// Verified-token mode of `zava --serve`; nil when no token setting is present.
+    public var auth: AuthSettings?
 
     /// The row cap when neither a flag nor the config file sets one.
     public static let defaultRowCap = 10_000
@@ -88,6 +92,8 @@ public struct Settings: Sendable {
         }
         historyFile = path("ZAVA_HISTORY")
         embedding = try EmbeddingSettings(keys, home: home)
+        telemetry = try TelemetrySettings(keys, values: values, directory: directory.path)
+        auth = try AuthSettings.load(keys, directory: directory)
     }
 
     /// The standard PG* variables, as a libpq keyword string, when any of them names a server.

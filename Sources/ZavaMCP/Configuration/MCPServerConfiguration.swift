@@ -1,4 +1,5 @@
 import Foundation
+import ZavaCore
 
 /// How `zava --serve` listens and whom it lets in. A plain value: the CLI builds one from its
 /// flags, tests build their own (port 0, short timeouts).
@@ -30,6 +31,9 @@ public struct MCPServerConfiguration: Sendable, Equatable {
     public var defaultProfile: String?
     /// Bearer-token mode: every request needs a token from this file (see `TokenFile`).
     public var tokensFile: URL?
+    /// Verified-token mode: every request needs a JWT the configured issuer signed (or, in
+    /// development, one signed with the shared secret); see `AuthSettings`.
+    public var auth: AuthSettings?
     /// Stateful sessions unused for this long are closed (the client re-initializes).
     public var sessionIdleTimeout: Duration
     /// Upper bound on open stateful sessions; beyond it new sessions get 503.
@@ -56,7 +60,7 @@ public struct MCPServerConfiguration: Sendable, Equatable {
                 requestTimeout: Duration = .seconds(60), rowCap: Int = 200, defaultProfile: String? = nil,
                 tokensFile: URL? = nil, sessionIdleTimeout: Duration = .seconds(30 * 60), maxSessions: Int = 1_000,
                 idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30), maxConnections: Int = 512,
-                maxSessionsPerPrincipal: Int = 64, maxAnswerBytes: Int = 192 << 10) {
+                maxSessionsPerPrincipal: Int = 64, maxAnswerBytes: Int = 192 << 10, auth: AuthSettings? = nil) {
         self.host = host
         self.port = port
         self.path = path.hasPrefix("/") ? path : "/" + path
@@ -75,6 +79,7 @@ public struct MCPServerConfiguration: Sendable, Equatable {
         self.maxConnections = maxConnections
         self.maxSessionsPerPrincipal = maxSessionsPerPrincipal
         self.maxAnswerBytes = maxAnswerBytes
+        self.auth = auth
     }
 
     /// Rejects combinations that cannot be served safely, before anything binds.
@@ -90,6 +95,12 @@ public struct MCPServerConfiguration: Sendable, Equatable {
         guard rowCap >= 1 else { throw fail("the answer row limit must be at least 1") }
         if tokensFile != nil, defaultProfile != nil {
             throw fail("--default-profile cannot be combined with --tokens: in token mode every request needs a token")
+        }
+        if auth != nil, tokensFile != nil {
+            throw fail("--tokens cannot be combined with verified-token mode (AZURE_TENANT_ID, AUTH_ISSUER or AUTH_DEV_HMAC_SECRET): choose one")
+        }
+        if auth != nil, defaultProfile != nil {
+            throw fail("--default-profile cannot be combined with verified-token mode: every request needs a token")
         }
     }
 

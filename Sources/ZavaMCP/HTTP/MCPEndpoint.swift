@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Tracing
+import ZavaPostgres
 
 /// The MCP route, one request path for every revision, in the order the checks matter:
 /// Host and Origin (DNS rebinding), identity (from the headers alone: an unauthenticated
@@ -35,15 +37,42 @@ struct MCPEndpoint: Sendable {
         return refuse(refusal, id: nil, method: request.method.rawValue, requestID: Self.newRequestID())
     }
 
+    /// With tracing on, the request is a server span continuing the caller's `traceparent`.
     func respond(_ request: Request, context: MCPRequestContext) async -> Response {
+        guard TraceContext.isOn else { return await handle(request, context: context) }
+        let parent = TraceContext.continuing(traceparent: request.headers[Self.traceparentField],
+                                             tracestate: request.headers[Self.tracestateField],
+                                             from: ServiceContext.current ?? .topLevel)
+        return await withSpan("\(request.method.rawValue) \(configuration.path)", context: parent, ofKind: .server) { span in
+            span.attributes["http.request.method"] = request.method.rawValue
+            span.attributes["http.route"] = configuration.path
+            span.attributes["url.path"] = configuration.path
+            span.attributes["url.scheme"] = "http"
+            span.attributes["network.protocol.name"] = "http"
+            if let port = listening.port { span.attributes["server.port"] = port }
+            if let agent = request.headers[.userAgent] { span.attributes["user_agent.original"] = String(agent.prefix(256)) }
+            let response = await handle(request, context: context)
+            span.attributes["http.response.status_code"] = Int(response.status.code)
+            if response.status.code >= 500 {
+                span.attributes["error.type"] = "\(response.status.code)"
+                span.setStatus(SpanStatus(code: .error))
+            }
+            return response
+        }
+    }
+
+    static let traceparentField = HTTPFieldName("traceparent")!
+    static let tracestateField = HTTPFieldName("tracestate")!
+
+    private func handle(_ request: Request, context: MCPRequestContext) async -> Response {
         if let refusal = refusingForeignOrigin(request) { return refusal }
         let requestID = Self.newRequestID()
         let method = request.method.rawValue
         let headers = Self.headers(of: request)
 
         let principal: Principal
-        switch authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
-                                          authorization: headers["authorization"]) {
+        switch await authenticator.authenticate(identityHeader: headers[RequestAuthenticator.identityHeader],
+                                                authorization: headers["authorization"]) {
         case .success(let decided): principal = decided
         case .failure(let refusal): return refuse(refusal, id: nil, method: method, requestID: requestID)
         }
@@ -108,7 +137,9 @@ struct MCPEndpoint: Sendable {
             return Response(status: .accepted)
         }
         inFlight.begin(requestID, channel: context.channel, rpcKey: sessionID.map { Self.rpcKey(session: $0, id: id) })
-        let outcome = await engine.answer(message, revision: revision, principal: principal, requestID: requestID)
+        let outcome = await traced(message, revision: revision, sessionID: sessionID, principal: principal) {
+            await engine.answer(message, revision: revision, principal: principal, requestID: requestID)
+        }
         inFlight.end(requestID)
         logger.debug("mcp request", metadata: [
             "request_id": "\(requestID)", "rpc": "\(message.method)", "revision": "\(revision.rawValue)",
@@ -116,6 +147,37 @@ struct MCPEndpoint: Sendable {
         ])
         let status = if case .failure(let error) = outcome { error.status } else { 200 }
         return answer(status: status, id: id, outcome, method: method, extra: answerHeaders)
+    }
+
+    /// The MCP method as a span of its own (OpenTelemetry's MCP conventions), a child of the
+    /// `traceparent` in the request's `_meta` when the client sent one (2026-07-28), else of the
+    /// HTTP request's span.
+    private func traced(_ message: RPCRequest, revision: ProtocolRevision, sessionID: String?, principal: Principal,
+                        _ body: () async -> Result<JSON, RPCError>) async -> Result<JSON, RPCError> {
+        guard TraceContext.isOn else { return await body() }
+        let target = message.method == "tools/call" || message.method == "prompts/get" ? message.params["name"]?.string : nil
+        let parent = TraceContext.continuing(traceparent: message.meta?["traceparent"]?.string,
+                                             tracestate: message.meta?["tracestate"]?.string,
+                                             from: ServiceContext.current ?? .topLevel)
+        let name = target.map { "\(message.method) \($0.prefix(64))" } ?? message.method
+        return await withSpan(name, context: parent, ofKind: .server) { span in
+            span.attributes["mcp.method.name"] = message.method
+            span.attributes["mcp.protocol.version"] = revision.rawValue
+            if let sessionID { span.attributes["mcp.session.id"] = sessionID }
+            if let id = message.id { span.attributes["jsonrpc.request.id"] = String(decoding: JSONWriter.bytes(id.json), as: UTF8.self) }
+            if message.method == "tools/call", let target {
+                span.attributes["gen_ai.tool.name"] = String(target.prefix(64))
+                span.attributes["gen_ai.operation.name"] = "execute_tool"
+            }
+            span.attributes["zava.identity"] = principal.identity.profile
+            let outcome = await body()
+            if case .failure(let error) = outcome {
+                span.attributes["rpc.response.status_code"] = "\(error.code)"
+                span.attributes["error.type"] = "\(error.code)"
+                span.setStatus(SpanStatus(code: .error))
+            }
+            return outcome
+        }
     }
 
     /// Legacy `initialize`: settles the revision and, in stateful mode, opens the session that

@@ -1,3 +1,4 @@
+import protocol CoreMetrics.MetricsFactory
 import Prometheus
 import Synchronization
 import ZavaCore
@@ -20,6 +21,8 @@ final class ServerMetrics: Sendable {
     private let rpcCounters: [String: Counter]
     private let toolMetrics: [String: (ok: Counter, error: Counter, duration: DurationHistogram)]
     private let httpCounters = Mutex<[HTTPKey: Counter]>([:])
+    /// The same counts for an exporter (OpenTelemetry), when the server was given one.
+    private let exported: ExportedMetrics?
 
     private struct HTTPKey: Hashable {
         let route: String
@@ -27,8 +30,9 @@ final class ServerMetrics: Sendable {
         let status: Int
     }
 
-    init(toolNames: [String]) {
+    init(toolNames: [String], exportingTo factory: (any MetricsFactory)? = nil) {
         knownTools = Set(toolNames)
+        exported = factory.map { ExportedMetrics(factory: $0, toolNames: toolNames + ["unknown"], rpcMethods: Self.rpcMethods + ["other"]) }
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         var rpc: [String: Counter] = [:]
@@ -59,6 +63,7 @@ final class ServerMetrics: Sendable {
             return made
         }
         counter.increment()
+        exported?.httpRequest(route: route, method: method, status: status)
         if route == "mcp" {
             counts.withLock {
                 $0.requests += 1
@@ -73,11 +78,13 @@ final class ServerMetrics: Sendable {
     func refused(_ reason: Refusal.Reason) {
         registry.makeCounter(descriptor: descriptor("refused_requests", "total", "Requests refused before MCP (identity, token, host, origin, body size, ...)."),
                              labels: [("reason", reason.rawValue)]).increment()
+        exported?.refused(reason.rawValue)
     }
 
     /// JSON-RPC requests by method (bounded: unknown methods share one label).
     func rpcRequest(method: String) {
         (rpcCounters[method] ?? rpcCounters["other"])?.increment()
+        exported?.rpcRequest(rpcCounters[method] == nil ? "other" : method)
     }
 
     func toolCall(_ tool: String, isError: Bool, duration: Duration) {
@@ -86,6 +93,7 @@ final class ServerMetrics: Sendable {
             $0.toolCalls[label, default: .init()].calls += 1
             if isError { $0.toolCalls[label, default: .init()].errors += 1 }
         }
+        exported?.toolCall(label, isError: isError, duration: duration)
         guard let metrics = toolMetrics[label] else { return }
         (isError ? metrics.error : metrics.ok).increment()
         metrics.duration.record(duration)

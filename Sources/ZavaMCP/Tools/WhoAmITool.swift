@@ -9,17 +9,19 @@ struct WhoAmITool: AnalystTool {
         title: "Which store am I?",
         description: """
             Tells which identity the queries of this connection run as: head office (every store) or one store, \
-            with its name, store_id and rls_user_id, and how the identity was established (header, token or the \
-            server's default profile). Results of the other tools are limited to what this identity may see.
+            with its name, store_id and rls_user_id, and how the identity was established (header, token, a verified \
+            JWT - then with the signed-in subject - or the server's default profile). Results of the other tools are \
+            limited to what this identity may see.
             """,
         inputSchema: Schema.object([:]),
         outputSchema: [
             "type": "object",
-            "required": ["profile", "store_name", "store_id", "rls_user_id", "head_office", "sees", "authenticated_by"],
+            "required": ["profile", "store_name", "store_id", "rls_user_id", "head_office", "sees", "authenticated_by", "subject"],
             "properties": [
                 "profile": ["type": "string"], "store_name": ["type": ["string", "null"]], "store_id": ["type": ["integer", "null"]],
                 "rls_user_id": ["type": "string", "format": "uuid"], "head_office": ["type": "boolean"], "sees": ["type": "string"],
-                "authenticated_by": ["type": "string", "enum": ["header", "default-profile", "token"]],
+                "authenticated_by": ["type": "string", "enum": .array(Principal.Source.allCases.map { .string($0.rawValue) })],
+                "subject": ["type": ["string", "null"]],
                 "orders_from": ["type": ["string", "null"], "format": "date"], "orders_through": ["type": ["string", "null"], "format": "date"],
             ],
         ],
@@ -38,6 +40,7 @@ struct WhoAmITool: AnalystTool {
                 "head_office": .bool(identity.isHeadOffice),
                 "sees": .string(whoami.sees),
                 "authenticated_by": .string(context.principal.source.rawValue),
+                "subject": context.principal.subject.map(JSON.string) ?? .null,
                 "orders_from": whoami.orderDates.map { .string($0.lowerBound) } ?? .null,
                 "orders_through": whoami.orderDates.map { .string($0.upperBound) } ?? .null,
             ]

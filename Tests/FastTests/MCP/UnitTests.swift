@@ -190,6 +190,10 @@ struct InFlightRequestsTests {
             "\(status)")
         #expect(MCPServerStatus(url: nil, sessions: 0, inFlight: 0, pool: .init(size: 8, open: 0, inUse: 0, waiting: 0))
             .description.hasSuffix("since start: 0 requests, 0 refused or failed; tool calls: none"))
+        // `:server` shows how requests are authenticated, on a line of its own.
+        let tokens = MCPServerStatus(url: nil, sessions: 0, inFlight: 0, pool: .init(size: 8, open: 0, inUse: 0, waiting: 0),
+                                     authentication: "static bearer tokens (2 from /etc/zava/tokens)")
+        #expect(tokens.description.contains("waiting\nauth: static bearer tokens (2 from /etc/zava/tokens)\nsince start"), "\(tokens)")
     }
 }
 

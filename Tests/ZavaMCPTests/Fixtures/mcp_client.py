@@ -9,6 +9,8 @@ prints one JSON report on stdout. Scenarios:
   disconnect  - start a slow tools/call, drop the connection, report how long it took
   cancel      - start a slow tools/call, cancel it with notifications/cancelled, report its answer
   fastmcp     - the same as sessions, with a second client library (fastmcp's Client)
+  interleaved - several keep-alive connections at once, each sending calls under different bearer
+                tokens in turn on its one socket (stateless server)
 
 Every call's structured content is checked against its tool's outputSchema (JSON Schema 2020-12).
 """
@@ -271,6 +273,57 @@ async def scenario_fastmcp(url: str, spec: dict) -> dict:
     return {"sessions": sessions}
 
 
+async def read_answer(reader: asyncio.StreamReader) -> tuple:
+    """One HTTP/1.1 answer with a Content-Length body: (status, headers, body)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return int(lines[0].split()[1]), headers, body.decode()
+
+
+async def scenario_interleaved(url: str, spec: dict) -> dict:
+    """spec: {"tokens": [{"identity", "token"}], "connections": n, "rounds": m, "sql": "..."}. Each
+    connection sends, round after round, one call per token (its own rotation of the list), all on
+    the same socket; every answer is reported with the identity whose token asked."""
+    target = httpx2.URL(url)
+
+    async def connection(index: int) -> list:
+        reader, writer = await asyncio.open_connection(target.host, target.port)
+        tokens = spec["tokens"][index % len(spec["tokens"]):] + spec["tokens"][:index % len(spec["tokens"])]
+        answers = []
+        try:
+            for round_ in range(spec["rounds"]):
+                for number, entry in enumerate(tokens):
+                    whoami = (round_ + number) % 2 == 1
+                    params = {"name": "whoami"} if whoami else \
+                        {"name": "execute_sales_query", "arguments": {"postgresql_query": spec["sql"]}}
+                    call = {"jsonrpc": "2.0", "id": number, "method": "tools/call", "params": params}
+                    headers = {**STREAM_ACCEPT, "MCP-Protocol-Version": "2025-06-18",
+                               "Authorization": f"Bearer {entry['token']}", **(entry.get("headers") or {})}
+                    writer.write(raw_post(url, headers, json.dumps(call).encode()))
+                    await writer.drain()
+                    status, answer_headers, body = await read_answer(reader)
+                    answers.append({"identity": entry["identity"], "connection": index, "tool": params["name"],
+                                    "status": status, "body": body, "closing": answer_headers.get("connection") == "close"})
+        finally:
+            writer.close()
+        return answers
+
+    outcomes = await asyncio.gather(*(connection(i) for i in range(spec["connections"])), return_exceptions=True)
+    report = {"answers": [], "failures": []}
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            report["failures"].append(describe(outcome))
+        else:
+            report["answers"].extend(outcome)
+    return report
+
+
 def dump_tasks_on_sigterm() -> None:
     """When the Swift side gives up on this client (SIGTERM after its timeout), say where every
     task was waiting, so a hang is a stack instead of an empty stderr."""
@@ -298,7 +351,7 @@ async def main() -> None:
     spec = json.loads(open(sys.argv[3], encoding="utf-8").read()) if len(sys.argv) > 3 else {}
     handler = {"sessions": scenario_sessions, "raw": scenario_raw,
                "concurrent": scenario_concurrent, "disconnect": scenario_disconnect,
-               "cancel": scenario_cancel, "fastmcp": scenario_fastmcp}[scenario]
+               "cancel": scenario_cancel, "fastmcp": scenario_fastmcp, "interleaved": scenario_interleaved}[scenario]
     print(json.dumps(await handler(url, spec)))
 
 
