@@ -5,7 +5,7 @@ SWIFT ?= swift
 ZAVA_HOME ?= $(CURDIR)/.zava
 export ZAVA_HOME
 
-.PHONY: run test build release bootstrap bench clean-db
+.PHONY: run test build release bootstrap bench clean-db image image-test image-clean
 
 run: bootstrap release
 	./.build/release/zava $(ARGS)
@@ -39,3 +39,19 @@ bench: release
 clean-db:
 	-./.build/release/zava db stop
 	rm -rf $(ZAVA_HOME)/data $(ZAVA_HOME)/run $(ZAVA_HOME)/log $(ZAVA_HOME)/cluster.json $(ZAVA_HOME)/pgpass
+
+# The container image (docs/deploy.md): podman here, base images made locally with debootstrap,
+# zava built from source in the image's build stage. `image-test` runs it against PostgreSQL 18 +
+# pgvector in a second container, drives it with the Python MCP client, then runs compose.yaml.
+image: bootstrap
+	bash scripts/image.sh
+
+image-test: image
+	@bash scripts/bootstrap.sh --test
+	bash scripts/image-test.sh
+	bash scripts/compose-test.sh
+
+# Everything `make image` stored (images, layers, the Debian tarball): several GB with vfs.
+image-clean:
+	-bash -c 'source scripts/podman-env.sh && podman_setup && podman system reset -f'
+	rm -rf $(ZAVA_HOME)/image

@@ -134,6 +134,14 @@ public struct Provisioner: Sendable {
         return admin
     }
 
+    /// Whether the retail tables hold a dataset already (any store), read as the owner: set-up
+    /// jobs that run at every deployment seed only an empty database (`zava db seed --if-empty`).
+    public func hasData() async throws -> Bool {
+        let connection = try await Connection.connect(conninfo: try ownerConninfo(action: "seed"), typeNames: TypeNameCache())
+        let result = try await connection.query("SELECT EXISTS (SELECT 1 FROM retail.stores)")
+        return result.rows.first?[0].text == "t"
+    }
+
     /// Replaces the retail data with the deterministic dataset at `scale`.
     @discardableResult
     public func seed(scale: Double, progress: @escaping @Sendable (SeedProgress) -> Void = { _ in }) async throws -> SeedReport {

@@ -118,11 +118,17 @@ struct DBCommand: AsyncParsableCommand {
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Replace the retail data with the deterministic dataset.")
         @Option(help: "Scale: 1 = 50,000 customers, ~200,000 orders, ~417,000 items; 0.02 for quick tests.") var scale: Double = 1
+        @Flag(name: .customLong("if-empty"), help: "Seed only a database that holds no stores yet (set-up jobs that run at every deployment).")
+        var ifEmpty = false
 
         func run() async throws {
             try await reportingErrors {
                 let runtime = try Runtime.load(readingPreferences: false)
                 if runtime.settings.usesEmbeddedCluster { try runtime.provisioner.cluster.start() }
+                if ifEmpty, try await runtime.provisioner.hasData() {
+                    Console.info("The database holds a dataset already: not seeded (--if-empty).")
+                    return
+                }
                 let report = try await runtime.provisioner.seed(scale: scale, progress: Console.seedProgress())
                 Console.report(.seeded(report))
             }

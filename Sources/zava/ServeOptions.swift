@@ -32,10 +32,10 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Static bearer-token mode: a file of '<token> <identity>' lines; every request then needs one of them. For tokens from an identity provider set AZURE_TENANT_ID or AUTH_ISSUER instead (docs/mcp.md).")
     var tokens: String?
 
-    @Option(name: .customLong("allowed-origin"), help: "Another Origin to accept, e.g. https://ide.example.com (repeatable; localhost is always accepted).")
+    @Option(name: .customLong("allowed-origin"), help: "Another Origin to accept, e.g. https://ide.example.com (repeatable; localhost is always accepted; ZAVA_ALLOWED_ORIGINS adds more).")
     var allowedOrigins: [String] = []
 
-    @Option(name: .customLong("allowed-host"), help: "Another Host header value to accept, e.g. zava.internal:8000 or zava.internal:* (repeatable).")
+    @Option(name: .customLong("allowed-host"), help: "Another Host header value to accept, e.g. zava.internal:8000 or zava.internal:* (repeatable; ZAVA_ALLOWED_HOSTS adds more).")
     var allowedHosts: [String] = []
 
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger ones get 413.")
@@ -79,7 +79,8 @@ struct ServeOptions: ParsableArguments {
     func configuration(_ settings: Settings) -> MCPServerConfiguration {
         MCPServerConfiguration(
             host: host ?? settings.serverHost, port: port ?? settings.serverPort, path: path ?? settings.mcpPath,
-            stateless: stateless, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins, maxBodyBytes: maxBodyBytes,
+            stateless: stateless, allowedHosts: allowedHosts + settings.allowedHosts,
+            allowedOrigins: allowedOrigins + settings.allowedOrigins, maxBodyBytes: maxBodyBytes,
             requestTimeout: .milliseconds(Int(requestTimeout * 1000)), rowCap: maxAnswerRows, defaultProfile: defaultProfile,
             tokensFile: tokens.map { URL(fileURLWithPath: $0) },
             idleTimeout: .milliseconds(Int(idleTimeout * 1000)), bodyTimeout: .milliseconds(Int(bodyTimeout * 1000)),

@@ -9,6 +9,11 @@ struct SettingValues {
         values[key].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// Values separated by commas or white space; unset or blank is an empty list.
+    func list(_ key: String) -> [String] {
+        (string(key) ?? "").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+    }
+
     func integer(_ key: String, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
         try optionalInteger(key, range: range) ?? fallback
     }

@@ -26,6 +26,12 @@ public struct Settings: Sendable {
     public var serverHost: String
     public var serverPort: Int
     public var mcpPath: String
+    /// More `Host` values `zava --serve` accepts, besides `--allowed-host`: `ZAVA_ALLOWED_HOSTS`,
+    /// separated by commas or white space (a container behind a load balancer is reached by names
+    /// the flags of its image cannot know).
+    public var allowedHosts: [String]
+    /// More `Origin` values it accepts, besides `--allowed-origin`: `ZAVA_ALLOWED_ORIGINS`.
+    public var allowedOrigins: [String]
     /// The identity when no flag names one. `ZAVA_PROFILE`.
     public var profile: String?
     /// Scale of the first seed of the embedded cluster. `ZAVA_SEED_SCALE`.
@@ -73,6 +79,8 @@ public struct Settings: Sendable {
         serverHost = keys.string("ZAVA_HOST") ?? "127.0.0.1"
         serverPort = try keys.integer("ZAVA_PORT", 8000, range: 0...65_535)
         mcpPath = keys.string("ZAVA_MCP_PATH") ?? "/mcp"
+        allowedHosts = keys.list("ZAVA_ALLOWED_HOSTS")
+        allowedOrigins = keys.list("ZAVA_ALLOWED_ORIGINS")
         profile = keys.string("ZAVA_PROFILE")
         seedScale = try keys.number("ZAVA_SEED_SCALE", 1, range: 0.001...100)
         logLevel = try keys.string("ZAVA_LOG_LEVEL").map { text in
