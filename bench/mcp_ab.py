@@ -3,7 +3,7 @@
 
     python3 bench/mcp_ab.py --a "" --b "--http-threads 2" [--clients 1,8,32] [--rounds 4] [--seconds 3]
                             [--zava-a PATH] [--zava-b PATH] [--stateful] [--a-auth none|jwks|dev] [--b-auth ...]
-                            [--tool query|date] [--env-a "K=V ..."] [--env-b "K=V ..."] [--collector]
+                            [--tool query|analytic|date] [--env-a "K=V ..."] [--env-b "K=V ..."] [--collector]
 
 Starts `zava --serve --no-repl --stateless` twice over the embedded cluster (`zava db init` first,
 release builds of `zava` and `zava-bench`), A with the flags of `--a`, B with those of `--b` (and
@@ -52,7 +52,8 @@ def main():
     parser.add_argument("--stateful", action="store_true", help="serve stateful (MCP sessions) instead of stateless")
     parser.add_argument("--a-auth", default="none", choices=["none", "jwks", "dev"], help="identity of server A's calls")
     parser.add_argument("--b-auth", default="none", choices=["none", "jwks", "dev"], help="identity of server B's calls")
-    parser.add_argument("--tool", default="query", choices=["query", "date"], help="the point query, or get_current_utc_date")
+    parser.add_argument("--tool", default="query", choices=["query", "analytic", "date"],
+                        help="the point query, the analytic query (Seattle's 2025 revenue by category) or get_current_utc_date")
     parser.add_argument("--env-a", default="", help="environment of server A: K=V pairs")
     parser.add_argument("--env-b", default="", help="environment of server B: K=V pairs")
     parser.add_argument("--collector", action="store_true", help="start the stand-in OTLP collector ({collector} is its port)")

@@ -45,57 +45,98 @@ public struct AuditRecord: Sendable, Equatable {
         self.outcome = outcome
     }
 
-    /// One JSON object and a newline.
+    /// One JSON object and a newline. Written byte by byte (the keys are constants): it is made
+    /// for every statement, on the request path.
     public var line: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256 + statement.utf8.count)
-        func key(_ name: String) {
-            out.append(out.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            JSONString.append(name, to: &out)
-            out.append(UInt8(ascii: ":"))
+        out.reserveCapacity(320 + statement.utf8.count + principal.utf8.count)
+        func string(_ value: String?) {
+            if let value { JSONString.append(value, to: &out) } else { out += "null".utf8 }
         }
-        func string(_ name: String, _ value: String?) {
-            key(name)
-            if let value { JSONString.append(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        func integer(_ value: Int) {
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            var digits: [UInt8] = []
+            var rest = value.magnitude
+            repeat {
+                digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            out += digits.reversed()
         }
-        func raw(_ name: String, _ value: String) {
-            key(name)
-            out.append(contentsOf: value.utf8)
-        }
-        string("time", Self.timestamp(time))
-        string("frontend", frontend)
-        string("identity", identity)
-        raw("store_id", storeID.map(String.init) ?? "null")
-        string("principal", principal)
-        string("request_id", requestID)
-        string("trace_id", traceID)
-        string("fingerprint", fingerprint)
-        string("statement", statement)
-        raw("rows", String(rows))
-        raw("truncated", truncated ? "true" : "false")
-        raw("duration_ms", String(Double(Int((durationMilliseconds * 1000).rounded())) / 1000))
+        out += #"{"time":""#.utf8
+        Self.appendTimestamp(time, to: &out)
+        out += #"","frontend":"#.utf8
+        string(frontend)
+        out += #","identity":"#.utf8
+        string(identity)
+        out += #","store_id":"#.utf8
+        if let storeID { integer(storeID) } else { out += "null".utf8 }
+        out += #","principal":"#.utf8
+        string(principal)
+        out += #","request_id":"#.utf8
+        string(requestID)
+        out += #","trace_id":"#.utf8
+        string(traceID)
+        out += #","fingerprint":"#.utf8
+        string(fingerprint)
+        out += #","statement":"#.utf8
+        string(statement)
+        out += #","rows":"#.utf8
+        integer(rows)
+        out += truncated ? #","truncated":true"#.utf8 : #","truncated":false"#.utf8
+        // Milliseconds with three decimals (microseconds).
+        let micros = Int((durationMilliseconds * 1000).rounded())
+        out += #","duration_ms":"#.utf8
+        integer(micros / 1000)
+        out.append(UInt8(ascii: "."))
+        let fraction = micros % 1000
+        out += [UInt8(ascii: "0") + UInt8(fraction / 100), UInt8(ascii: "0") + UInt8(fraction / 10 % 10), UInt8(ascii: "0") + UInt8(fraction % 10)]
         switch outcome {
         case .ok:
-            string("outcome", "ok")
-            string("sqlstate", nil)
+            out += #","outcome":"ok","sqlstate":null}"#.utf8
         case .error(let sqlState):
-            string("outcome", "error")
-            string("sqlstate", sqlState)
+            out += #","outcome":"error","sqlstate":"#.utf8
+            string(sqlState)
+            out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "}\n".utf8)
+        out.append(UInt8(ascii: "\n"))
         return out
     }
 
     /// `2026-12-06T13:45:01.123Z`.
     public static func timestamp(_ time: Double) -> String {
+        var out: [UInt8] = []
+        appendTimestamp(time, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendTimestamp(_ time: Double, to out: inout [UInt8]) {
         var seconds = time_t(time.rounded(.down))
         let milliseconds = min(999, Int((time - Double(seconds)) * 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let millis = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):"
-            + "\(two(parts.tm_min)):\(two(parts.tm_sec)).\(millis)Z"
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        out.append(UInt8(ascii: "."))
+        digits(milliseconds, 3)
+        out.append(UInt8(ascii: "Z"))
     }
 
     /// A record read back from a line (`zava audit`); nil for a line that is not one.

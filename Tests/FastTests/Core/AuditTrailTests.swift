@@ -104,6 +104,28 @@ import ZavaTesting
         #expect(record(3) == AuditRecord(line: Substring(String(decoding: record(3).line, as: UTF8.self).dropLast()))!)
     }
 
+    @Test func aRecordIsOneJSONLineWithEveryField() throws {
+        let failed = AuditRecord(time: 1_765_029_601.0456, frontend: "mcp", identity: "seattle", storeID: 1, principal: "jwt:ana \"a\"",
+                                 requestID: "r-1", traceID: nil, fingerprint: "0a1b", statement: "select $1\nfrom x", rows: 0,
+                                 truncated: true, durationMilliseconds: 12.0456, outcome: .error(sqlState: "42703"))
+        #expect(String(decoding: failed.line, as: UTF8.self) == #"""
+            {"time":"2025-12-06T14:00:01.045Z","frontend":"mcp","identity":"seattle","store_id":1,"principal":"jwt:ana \"a\"",\#
+            "request_id":"r-1","trace_id":null,"fingerprint":"0a1b","statement":"select $1\nfrom x","rows":0,"truncated":true,\#
+            "duration_ms":12.046,"outcome":"error","sqlstate":"42703"}
+
+            """#)
+        let ok = AuditRecord(time: 0, frontend: "repl", identity: "catalog", storeID: nil, principal: "local:ana", requestID: nil,
+                             traceID: "4bf92f3577b34da6a3ce929d0e0e4736", fingerprint: nil, statement: "select 1", rows: 1_234_567,
+                             truncated: false, durationMilliseconds: 0.0004, outcome: .ok)
+        #expect(String(decoding: ok.line, as: UTF8.self).hasSuffix(
+            #""rows":1234567,"truncated":false,"duration_ms":0.000,"outcome":"ok","sqlstate":null}"# + "\n"))
+        for record in [failed, ok] {
+            let parsed = try #require(AuditRecord(line: Substring(String(decoding: record.line, as: UTF8.self).dropLast())))
+            #expect(parsed.statement == record.statement && parsed.principal == record.principal && parsed.rows == record.rows)
+            #expect(parsed.outcome == record.outcome && abs(parsed.time - record.time) < 0.001)
+        }
+    }
+
     @Test func timesOnTheCommandLine() {
         let now = 1_765_000_000.0
         #expect(AuditQuery.parseTime("90m", now: now) == now - 5_400)
