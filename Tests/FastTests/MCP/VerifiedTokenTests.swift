@@ -94,6 +94,7 @@ struct VerifiedTokenTests {
         let seattle = try await harness.outcome(rsa.sign(Self.claims())).get()
         #expect(seattle.identity.profile == "seattle" && seattle.source == .jwt && seattle.subject == "alice")
         #expect(seattle.tokenLabel == "sub:alice")
+        #expect(seattle.auditName == "jwt:alice", "the audit trail names the signed-in user")
         let redmond = try await harness.outcome(ec.sign(Self.claims(identity: Self.redmondID))).get()
         #expect(redmond.identity.profile == "redmond")
         // aud as an array, naming this server among others.
@@ -331,6 +332,7 @@ struct VerifiedTokenTests {
         #expect(authentication.notes.first?.contains("Not for production") == true)
         let principal = try await authentication.verifier.principal(for: minted.token).get()
         #expect(principal.identity.profile == "seattle" && principal.source == .developmentJWT && principal.subject == "dev-seattle")
+        #expect(principal.auditName == "dev-jwt:dev-seattle")
 
         let other = AuthSettings(mode: .developmentSecret(String(repeating: "x", count: 40)), issuers: [AuthSettings.developmentIssuer])
         let forged = try await DevelopmentToken.mint(other, directory: Self.directory, identity: "headoffice",
