@@ -13,6 +13,8 @@
 #     checks pass (scripts/image_check.py: the four sample tools for two store identities and
 #     head office, per-store counts from the database), SIGTERM stops it with exit code 0
 #     within 10 s;
+#   - a second server in verified-token mode (development secret): a token from the image's
+#     `zava token mint` answers as its store, no token is 401 with the OAuth challenge;
 #   - compose.yaml validates (podman-compose config); scripts/compose-test.sh runs it.
 # Containers, the network and volumes are removed at the end, whatever happened.
 set -euo pipefail
@@ -48,7 +50,7 @@ expect() { # description, command...: passes when the command succeeds
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 cleanup() {
-  podman rm -f -t 0 "$SERVER" "$DB" zava-it-superuser >/dev/null 2>&1 || true
+  podman rm -f -t 0 "$SERVER" "$DB" zava-it-superuser zava-it-tokens >/dev/null 2>&1 || true
   podman network rm -f "$NET" >/dev/null 2>&1 || true
   podman volume rm -f zava-it-pgdata >/dev/null 2>&1 || true
 }
@@ -193,6 +195,27 @@ expect "SIGTERM: exit code 0 after $stopped s (bound 10 s)" \
 expect "SIGTERM: the call in flight got its answer ($(tail -1 "$IMAGE_DIR/in-flight.log" | cut -c1-80))" \
   test "$client_status" -eq 0 -a -n "$(grep -l '"slept"' "$IMAGE_DIR/in-flight.log")"
 podman logs "$SERVER" > "$IMAGE_DIR/server.log" 2>&1 || true
+
+# --- verified tokens (development secret) -------------------------------------------------------
+# Token mode through the image: a token minted by the image's own `zava token mint`, the server
+# answering it as its store, refusing a call without one with the OAuth challenge, and ignoring a
+# header that names another identity.
+say "verified tokens: the development secret, a token from zava token mint"
+TOKEN_SERVER=zava-it-tokens
+TOKEN_PORT=$((PORT + 2))
+token_env=(-e ZAVA_DATABASE_URL="$(db_url zava_analyst)" -e ZAVA_PASSWORD_FILES="zava_analyst=/run/secrets/zava_analyst_password"
+           -e AUTH_DEV_HMAC_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')" -e AZURE_AUDIENCE=zava-image-test)
+token=$("${zava_run[@]}" "${token_env[@]}" "$ZAVA_IMAGE" token mint --as seattle --ttl 10m 2> "$IMAGE_DIR/token-mint.log" | tail -1)
+expect "zava token mint in the image prints a token, labelled not for production" \
+  test "$(printf '%s' "$token" | tr -cd '.' | wc -c)" -eq 2 -a -n "$(grep -il 'not for production' "$IMAGE_DIR/token-mint.log")"
+podman run -d --name "$TOKEN_SERVER" --network "$NET" -p "127.0.0.1:$TOKEN_PORT:8000" --read-only --tmpfs /tmp --cap-drop ALL \
+  --security-opt no-new-privileges -v "$SECRETS:/run/secrets:ro" "${token_env[@]}" \
+  -e ZAVA_ALLOWED_HOSTS="localhost:*,127.0.0.1:*" "$ZAVA_IMAGE" >/dev/null 2>&1
+token_checks=0
+"$PYTHON" scripts/image_check.py --tokens "http://127.0.0.1:$TOKEN_PORT/mcp" "$token" || token_checks=$?
+expect "verified tokens through the image (development secret)" test "$token_checks" -eq 0
+podman logs "$TOKEN_SERVER" > "$IMAGE_DIR/token-server.log" 2>&1 || true
+podman rm -f -t 0 "$TOKEN_SERVER" >/dev/null 2>&1 || true
 
 # --- sizes -------------------------------------------------------------------------------------
 size() { podman image inspect --format '{{.Size}}' "$1"; }

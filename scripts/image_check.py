@@ -3,6 +3,7 @@ scripts/image-test.sh (the image under podman) and the compose run.
 
     python scripts/image_check.py URL EXPECTED_JSON
     python scripts/image_check.py --in-flight URL SECONDS   # one slow call, for the SIGTERM test
+    python scripts/image_check.py --tokens URL TOKEN        # a server in verified-token mode
 
 EXPECTED_JSON is what the database holds, read as its superuser (so RLS plays no part in it):
     {"stores": {"<rls_user_id>": {"store_id": 1, "name": "...", "orders": 123}, ...},
@@ -129,9 +130,51 @@ async def in_flight(url: str, seconds: float) -> int:
         return 0 if response.status_code == 200 and not result.get("isError", True) and '"slept"' in text else 1
 
 
+async def token_checks(url: str, token: str) -> int:
+    """A server in verified-token mode (the development secret): the official client with the
+    token sees Seattle's orders only, even with a header naming head office beside the token;
+    no token is 401 with the OAuth challenge; a forged signature is 401."""
+    bearer = {"Authorization": f"Bearer {token}", "x-rls-user-id": "headoffice"}
+    base = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    async with httpx2.AsyncClient(timeout=10) as http:
+        for _ in range(200):
+            try:
+                if (await http.get(url.rsplit("/", 1)[0] + "/healthz")).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+        try:
+            async with create_mcp_http_client(headers=bearer) as client_http:
+                async with Client(streamable_http_client(url, http_client=client_http)) as client:
+                    who = json.loads(text_of(await client.call_tool("whoami", {})))
+                    check("token: whoami is seattle and the token's subject, a head-office header beside it ignored",
+                          who.get("profile") == "seattle" and "dev-seattle" in json.dumps(who), json.dumps(who)[:300])
+                    answer = await client.call_tool("execute_sales_query", {"postgresql_query": PER_STORE})
+                    rows = json.loads(text_of(answer)).get("r", []) if not answer.is_error else []
+                    check("token: execute_sales_query sees one store's orders", len(rows) == 1, f"{rows}")
+        except BaseException as exc:  # noqa: BLE001 - reported as a failed check
+            check("token: MCP session", False, repr(exc))
+        call = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "image-check", "version": "1"}}}
+        response = await http.post(url, headers={**base, "x-rls-user-id": "headoffice"}, json=call)
+        challenge = response.headers.get("www-authenticate", "")
+        check("token: no token is 401 with the Bearer challenge naming the resource metadata",
+              response.status_code == 401 and challenge.startswith("Bearer") and "resource_metadata=" in challenge,
+              f"{response.status_code} {challenge}")
+        forged = token.rsplit(".", 1)[0] + "." + ("A" * 43)
+        response = await http.post(url, headers={**base, "Authorization": f"Bearer {forged}"}, json=call)
+        check("token: a token with another signature is 401", response.status_code == 401, f"{response.status_code}")
+    failed = results.count(False)
+    print(f"tokens: {results.count(True)} passed, {failed} failed")
+    return 1 if failed or not results else 0
+
+
 async def main() -> int:
     if sys.argv[1] == "--in-flight":
         return await in_flight(sys.argv[2], float(sys.argv[3]))
+    if sys.argv[1] == "--tokens":
+        return await token_checks(sys.argv[2], sys.argv[3])
     url, expected = sys.argv[1], json.loads(sys.argv[2])
     by_name = {s["name"]: (uuid, s) for uuid, s in expected["stores"].items()}
     seattle_uuid, seattle = by_name["Zava Retail Seattle"]
