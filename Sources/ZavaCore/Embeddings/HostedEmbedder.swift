@@ -68,19 +68,6 @@ public struct HostedEmbedder: Embedder {
         var error: Detail?
     }
 
-    /// The completion-handler API: on Linux it is the dependable path through FoundationNetworking.
-    private static func send(_ request: URLRequest) async throws -> (Data, URLResponse) {
-        try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
-                if let data, let response {
-                    continuation.resume(returning: (data, response))
-                } else {
-                    continuation.resume(throwing: error ?? URLError(.badServerResponse))
-                }
-            }.resume()
-        }
-    }
-
     private func embedBatch(_ texts: [String]) async throws -> [[Float]] {
         var request = URLRequest(url: settings.url)
         request.httpMethod = "POST"
@@ -92,7 +79,7 @@ public struct HostedEmbedder: Embedder {
         var lastError: Error = HostedEmbedderError(status: nil, message: "no attempt made")
         for attempt in 1...max(1, settings.maxAttempts) {
             do {
-                let (data, response) = try await Self.send(request)
+                let (data, response) = try await URLSession.shared.answer(to: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if status == 200 {
                     let decoded = try JSONDecoder().decode(Response.self, from: data)

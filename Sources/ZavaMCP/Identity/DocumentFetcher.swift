@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import ZavaCore
 
 /// Fetches the identity provider's documents (the JWKS, the OIDC discovery document): the
 /// seam where tests count fetches or make the provider fail.
@@ -22,16 +23,7 @@ struct URLSessionDocumentFetcher: DocumentFetching {
         request.cachePolicy = .reloadIgnoringLocalAndRemoteCacheData
         request.timeoutInterval = Double(timeout.components.seconds)
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        // The completion-handler API: on Linux it is the dependable path through FoundationNetworking.
-        let (data, response): (Data, URLResponse) = try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
-                if let data, let response {
-                    continuation.resume(returning: (data, response))
-                } else {
-                    continuation.resume(throwing: error ?? URLError(.badServerResponse))
-                }
-            }.resume()
-        }
+        let (data, response) = try await URLSession.shared.answer(to: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200 else { throw KeySetError(message: "GET \(url.absoluteString) answered HTTP \(status)") }
         guard data.count <= maximumBytes else { throw KeySetError(message: "GET \(url.absoluteString) answered more than \(maximumBytes) bytes") }
