@@ -27,6 +27,8 @@ struct BatchedEndsTracer<Base: Tracer>: Tracer {
         base.activeSpan(identifiedBy: context).map { BatchedEndSpan(base: $0, ends: ends) }
     }
 
+    /// Deprecated as the protocol's requirement is; nothing in zava calls it.
+    @available(*, deprecated)
     func forceFlush() {
         ends.flush()
         base.forceFlush()

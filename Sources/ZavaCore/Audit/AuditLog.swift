@@ -35,7 +35,7 @@ public final class AuditLog: Sendable {
     }
 
     deinit {
-        state.withLock { close($0.descriptor) }
+        state.withLock { _ = close($0.descriptor) }
     }
 
     /// Appends one record. Throws when it could not be written: the caller fails the statement
