@@ -149,14 +149,15 @@ public struct Session: Sendable {
     private func execute(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
                          into sink: RowSink) async throws -> StatementSummary {
         let recorded = auditLog != nil && auditContext != nil
-        guard TraceContext.isOn else {
-            guard recorded else {
-                return try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink, traceparent: nil)
-            }
-            return try await observed(sql, shapes.shape(of: sql), parameters: parameters, settings: settings, byteLimit: byteLimit,
-                                      into: sink, span: nil, recorded: true)
+        let tracing = TraceContext.isOn
+        guard tracing || recorded else {
+            return try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink, traceparent: nil)
         }
         let shape = shapes.shape(of: sql)
+        guard tracing else {
+            return try await observed(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
+                                      span: nil, recorded: true)
+        }
         return try await withSpan(shape.summary, ofKind: .client) { span in
             span.attributes["db.system.name"] = "postgresql"
             span.attributes["db.query.summary"] = shape.summary
@@ -215,7 +216,7 @@ public struct Session: Sendable {
             identity: identity?.profile ?? "catalog", storeID: identity?.storeID, principal: auditContext.principal,
             requestID: auditContext.requestID, traceID: traceparent.map(TraceContext.traceID(of:)),
             fingerprint: shape.fingerprint, statement: shape.normalized, rows: rows, truncated: truncated,
-            durationMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+            durationMilliseconds: elapsed.milliseconds,
             outcome: outcome))
     }
 

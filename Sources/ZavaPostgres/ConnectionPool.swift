@@ -50,23 +50,17 @@ public actor ConnectionPool {
         Statistics(size: size, open: open, inUse: inUse, waiting: waiters.count)
     }
 
-    /// Waits for a connection at least this long are traced.
-    static let tracedWait: Duration = .milliseconds(1)
+    /// Waits for a connection of at least this many nanoseconds (1 ms) are traced.
+    static let tracedWait: UInt64 = 1_000_000
 
     /// Lends a connection to `body`, charged to `keys`, and takes it back, healthy or not.
     package func withConnection<T: Sendable>(charging keys: [QuotaKey] = [], _ body: (Connection) async throws -> T) async throws -> T {
-        let connection: Connection
-        if TraceContext.isOn {
-            // A wait for a connection is a span of its own; the usual free connection is not
-            // worth one (a span costs more than taking it).
-            let started = DefaultTracerClock.now
-            let waited = ContinuousClock.now
-            connection = try await acquire(keys)
-            if ContinuousClock.now - waited >= Self.tracedWait {
-                InstrumentationSystem.tracer.startSpan("acquire connection", ofKind: .internal, at: started).end()
-            }
-        } else {
-            connection = try await acquire(keys)
+        // A wait for a connection is a span of its own; the usual free connection is not worth
+        // one (a span costs more than taking it).
+        let started = TraceContext.isOn ? DefaultTracerClock.now : nil
+        let connection = try await acquire(keys)
+        if let started, DefaultTracerClock.now.nanosecondsSinceEpoch >= started.nanosecondsSinceEpoch + Self.tracedWait {
+            InstrumentationSystem.tracer.startSpan("acquire connection", ofKind: .internal, at: started).end()
         }
         do {
             let value = try await body(connection)

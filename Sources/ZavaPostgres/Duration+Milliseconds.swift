@@ -4,4 +4,9 @@ extension Duration {
         let parts = components
         return Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000)
     }
+
+    /// Milliseconds with their fraction (for durations shown or recorded).
+    package var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
 }

@@ -398,8 +398,7 @@ public final class REPL {
     static func textColumn(_ name: String) -> Column { Column(name: name, typeOID: 25, typeName: "text") }
 
     static func milliseconds(_ duration: Duration) -> String {
-        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        return String(format: "%.3f", ms)
+        String(format: "%.3f", duration.milliseconds)
     }
 }
 

@@ -53,16 +53,7 @@ public struct AuditRecord: Sendable, Equatable {
         func string(_ value: String?) {
             if let value { JSONString.append(value, to: &out) } else { out += "null".utf8 }
         }
-        func integer(_ value: Int) {
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            var digits: [UInt8] = []
-            var rest = value.magnitude
-            repeat {
-                digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-                rest /= 10
-            } while rest > 0
-            out += digits.reversed()
-        }
+        func integer(_ value: Int) { out += String(value).utf8 }
         out += #"{"time":""#.utf8
         Self.appendTimestamp(time, to: &out)
         out += #"","frontend":"#.utf8

@@ -9,10 +9,7 @@ enum LiteralScrubber {
         var index = 0
         // After an `E` prefix, a backslash escapes the next character (`E'it\'s'`).
         var escapeString = false
-        func isIdentifierByte(_ byte: UInt8) -> Bool {
-            byte == UInt8(ascii: "_") || byte >= 0x80 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "$")
-        }
+        func isIdentifierByte(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "$") }
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -81,13 +78,17 @@ enum LiteralScrubber {
     private static func dollarTag(_ bytes: [UInt8], at index: Int) -> [UInt8]? {
         var end = index + 1
         while end < bytes.count, bytes[end] != UInt8(ascii: "$") {
-            let byte = bytes[end]
-            let letter = byte == UInt8(ascii: "_") || byte >= 0x80 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
-            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-            guard letter || (digit && end > index + 1) else { return nil }
+            guard isLetter(bytes[end]) || (isDigit(bytes[end]) && end > index + 1) else { return nil }
             end += 1
         }
         guard end < bytes.count else { return nil }
         return Array(bytes[index...end])
     }
+
+    /// A letter of an identifier: ASCII letters, `_`, and any byte of a non-ASCII character.
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "_") || byte >= 0x80 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }
