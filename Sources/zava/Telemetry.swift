@@ -34,7 +34,7 @@ struct Telemetry: Sendable {
         InstrumentationSystem.bootstrap(BatchedEndsTracer(base: tracing.factory, ends: ends))
         var services: [any Service] = [tracing.service]
         var metricsFactory: (any MetricsFactory)?
-        if getenv("OTEL_METRICS_EXPORTER").map({ String(cString: $0).lowercased() }) != "none" {
+        if settings.exportsMetrics {
             let metrics = try OTel.makeMetricsBackend(configuration: configuration)
             metricsFactory = metrics.factory
             services.append(metrics.service)

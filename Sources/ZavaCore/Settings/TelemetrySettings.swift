@@ -20,6 +20,8 @@ public struct TelemetrySettings: Sendable, Equatable {
     public var logFormat: LogFormat
     /// Whether to start OpenTelemetry.
     public var openTelemetry: Bool
+    /// Whether it exports metrics too (unless `OTEL_METRICS_EXPORTER=none`).
+    public var exportsMetrics: Bool
     /// The `OTEL_*` values, from the environment or `.env`.
     public var otelValues: [String: String]
 
@@ -46,5 +48,6 @@ public struct TelemetrySettings: Sendable, Equatable {
             otel[key].map { $0.lowercased() != "none" } ?? false
         }
         openTelemetry = !disabled && (endpoint || exporter)
+        exportsMetrics = openTelemetry && otel["OTEL_METRICS_EXPORTER"]?.lowercased() != "none"
     }
 }

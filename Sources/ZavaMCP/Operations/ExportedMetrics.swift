@@ -1,5 +1,4 @@
 import CoreMetrics
-import Synchronization
 
 /// The endpoint's counters and latencies again through swift-metrics, for an exporter such as
 /// OpenTelemetry's (`/metrics` keeps Prometheus's own registry). Same names and labels, dots
@@ -7,10 +6,11 @@ import Synchronization
 /// {tool}, `zava.mcp.rpc_requests` {method}, `zava.mcp.http_requests` {route, method, status},
 /// `zava.mcp.refused_requests` {reason}.
 final class ExportedMetrics: Sendable {
+    typealias Counter = CoreMetrics.Counter
+
     private let factory: any MetricsFactory
     private let tools: [String: (ok: CoreMetrics.Counter, error: CoreMetrics.Counter, duration: CoreMetrics.Timer)]
     private let rpc: [String: CoreMetrics.Counter]
-    private let made = Mutex<[String: CoreMetrics.Counter]>([:])
 
     init(factory: any MetricsFactory, toolNames: [String], rpcMethods: [String]) {
         self.factory = factory
@@ -34,19 +34,14 @@ final class ExportedMetrics: Sendable {
 
     func rpcRequest(_ method: String) { rpc[method]?.increment() }
 
-    func httpRequest(route: String, method: String, status: Int) {
-        counter("zava.mcp.http_requests", [("route", route), ("method", method), ("status", String(status))]).increment()
+    /// The counter of one route, method and status (`ServerMetrics` keeps it beside its own).
+    func httpCounter(route: String, method: String, status: Int) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "zava.mcp.http_requests", dimensions: [("route", route), ("method", method), ("status", String(status))],
+                            factory: factory)
     }
 
-    func refused(_ reason: String) { counter("zava.mcp.refused_requests", [("reason", reason)]).increment() }
-
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return made.withLock { made in
-            if let known = made[key] { return known }
-            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
-            made[key] = counter
-            return counter
-        }
+    /// Refusals are rare: the factory's registry finds the counter made before.
+    func refused(_ reason: String) {
+        CoreMetrics.Counter(label: "zava.mcp.refused_requests", dimensions: [("reason", reason)], factory: factory).increment()
     }
 }

@@ -20,7 +20,7 @@ final class ServerMetrics: Sendable {
     /// Metrics made once: the registry's lookup by name and labels costs more than the count.
     private let rpcCounters: [String: Counter]
     private let toolMetrics: [String: (ok: Counter, error: Counter, duration: DurationHistogram)]
-    private let httpCounters = Mutex<[HTTPKey: Counter]>([:])
+    private let httpCounters = Mutex<[HTTPKey: (counter: Counter, exported: ExportedMetrics.Counter?)]>([:])
     /// The same counts for an exporter (OpenTelemetry), when the server was given one.
     private let exported: ExportedMetrics?
 
@@ -55,15 +55,16 @@ final class ServerMetrics: Sendable {
     /// Every HTTP request, by route (`mcp`, `healthz`, `metrics`) and status code.
     func httpRequest(route: String, method: String, status: Int) {
         let key = HTTPKey(route: route, method: method, status: status)
-        let counter = httpCounters.withLock { counters in
+        let counters = httpCounters.withLock { counters in
             if let known = counters[key] { return known }
-            let made = registry.makeCounter(descriptor: descriptor("http_requests", "total", "HTTP requests by route, method and status."),
-                                            labels: [("route", route), ("method", method), ("status", String(status))])
+            let made = (counter: registry.makeCounter(descriptor: descriptor("http_requests", "total", "HTTP requests by route, method and status."),
+                                                      labels: [("route", route), ("method", method), ("status", String(status))]),
+                        exported: exported?.httpCounter(route: route, method: method, status: status))
             counters[key] = made
             return made
         }
-        counter.increment()
-        exported?.httpRequest(route: route, method: method, status: status)
+        counters.counter.increment()
+        counters.exported?.increment()
         if route == "mcp" {
             counts.withLock {
                 $0.requests += 1
@@ -83,8 +84,9 @@ final class ServerMetrics: Sendable {
 
     /// JSON-RPC requests by method (bounded: unknown methods share one label).
     func rpcRequest(method: String) {
-        (rpcCounters[method] ?? rpcCounters["other"])?.increment()
-        exported?.rpcRequest(rpcCounters[method] == nil ? "other" : method)
+        let label = rpcCounters[method] == nil ? "other" : method
+        rpcCounters[label]?.increment()
+        exported?.rpcRequest(label)
     }
 
     func toolCall(_ tool: String, isError: Bool, duration: Duration) {
