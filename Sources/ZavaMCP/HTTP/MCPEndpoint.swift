@@ -164,7 +164,7 @@ struct MCPEndpoint: Sendable {
             span.attributes["mcp.method.name"] = message.method
             span.attributes["mcp.protocol.version"] = revision.rawValue
             if let sessionID { span.attributes["mcp.session.id"] = sessionID }
-            if let id = message.id { span.attributes["jsonrpc.request.id"] = String(decoding: JSONWriter.bytes(id.json), as: UTF8.self) }
+            if let id = message.id { span.attributes["jsonrpc.request.id"] = String(String(decoding: JSONWriter.bytes(id.json), as: UTF8.self).prefix(128)) }
             if message.method == "tools/call", let target {
                 span.attributes["gen_ai.tool.name"] = String(target.prefix(64))
                 span.attributes["gen_ai.operation.name"] = "execute_tool"
