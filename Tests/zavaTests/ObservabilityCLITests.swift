@@ -144,15 +144,15 @@ extension ExecutableTests {
         #expect(await eventually(within: .seconds(20)) { FileManager.default.fileExists(atPath: portFile.path) })
         let collectorPort = try String(contentsOf: portFile, encoding: .utf8)
 
-        // Off unless OTEL_* asks: a server without it sends the collector nothing.
-        let (quiet, quietPort) = try await Self.serve([:], in: folder)
+        let otel = ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+                    "OTEL_TRACES_SAMPLER": "always_on", "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_METRIC_EXPORT_INTERVAL": "500"]
+        // The same variables with OTEL_SDK_DISABLED: OpenTelemetry stays off (the rule that also
+        // keeps it off with OTEL_* unset, TelemetrySettings), so the collector, named, gets nothing.
+        let (quiet, quietPort) = try await Self.serve(otel.merging(["OTEL_SDK_DISABLED": "true"]) { $1 }, in: folder)
         #expect(try await Self.call(port: quietPort, profile: "seattle", sql: "select 1") == 200)
         try await Task.sleep(for: .seconds(1.5))
         quiet.stop()
-        #expect(Self.records(received).isEmpty, "telemetry was exported with OTEL_* unset")
-
-        let otel = ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-                    "OTEL_TRACES_SAMPLER": "always_on", "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_METRIC_EXPORT_INTERVAL": "500"]
+        #expect(Self.records(received).isEmpty, "telemetry was exported with OTEL_SDK_DISABLED=true")
         let (server, port) = try await Self.serve(otel, in: folder)
         defer { server.stop() }
         let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
