@@ -212,7 +212,7 @@ podman run -d --name "$TOKEN_SERVER" --network "$NET" -p "127.0.0.1:$TOKEN_PORT:
   --security-opt no-new-privileges -v "$SECRETS:/run/secrets:ro" "${token_env[@]}" \
   -e ZAVA_ALLOWED_HOSTS="localhost:*,127.0.0.1:*" "$ZAVA_IMAGE" >/dev/null 2>&1
 token_checks=0
-"$PYTHON" scripts/image_check.py --tokens "http://127.0.0.1:$TOKEN_PORT/mcp" "$token" || token_checks=$?
+"$PYTHON" scripts/image_check.py --tokens "http://127.0.0.1:$TOKEN_PORT/mcp" "$token" "$expected" || token_checks=$?
 expect "verified tokens through the image (development secret)" test "$token_checks" -eq 0
 podman logs "$TOKEN_SERVER" > "$IMAGE_DIR/token-server.log" 2>&1 || true
 podman rm -f -t 0 "$TOKEN_SERVER" >/dev/null 2>&1 || true

@@ -3,7 +3,7 @@ scripts/image-test.sh (the image under podman) and the compose run.
 
     python scripts/image_check.py URL EXPECTED_JSON
     python scripts/image_check.py --in-flight URL SECONDS   # one slow call, for the SIGTERM test
-    python scripts/image_check.py --tokens URL TOKEN        # a server in verified-token mode
+    python scripts/image_check.py --tokens URL TOKEN EXPECTED_JSON   # a server in verified-token mode (a Seattle token)
 
 EXPECTED_JSON is what the database holds, read as its superuser (so RLS plays no part in it):
     {"stores": {"<rls_user_id>": {"store_id": 1, "name": "...", "orders": 123}, ...},
@@ -130,9 +130,9 @@ async def in_flight(url: str, seconds: float) -> int:
         return 0 if response.status_code == 200 and not result.get("isError", True) and '"slept"' in text else 1
 
 
-async def token_checks(url: str, token: str) -> int:
-    """A server in verified-token mode (the development secret): the official client with the
-    token sees Seattle's orders only, even with a header naming head office beside the token;
+async def token_checks(url: str, token: str, expected: dict) -> int:
+    """A server in verified-token mode (the development secret): the official client with a
+    Seattle token sees Seattle's orders only, even with a header naming head office beside it;
     no token is 401 with the OAuth challenge; a forged signature is 401."""
     bearer = {"Authorization": f"Bearer {token}", "x-rls-user-id": "headoffice"}
     base = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
@@ -152,7 +152,10 @@ async def token_checks(url: str, token: str) -> int:
                           who.get("profile") == "seattle" and "dev-seattle" in json.dumps(who), json.dumps(who)[:300])
                     answer = await client.call_tool("execute_sales_query", {"postgresql_query": PER_STORE})
                     rows = json.loads(text_of(answer)).get("r", []) if not answer.is_error else []
-                    check("token: execute_sales_query sees one store's orders", len(rows) == 1, f"{rows}")
+                    seattle = next(s for s in expected["stores"].values() if s["name"] == "Zava Retail Seattle")
+                    want = [[seattle["store_id"], seattle["orders"]]]
+                    check(f"token: execute_sales_query sees Seattle's {seattle['orders']} orders only", rows == want,
+                          f"got {rows}, want {want}")
         except BaseException as exc:  # noqa: BLE001 - reported as a failed check
             check("token: MCP session", False, repr(exc))
         call = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -174,7 +177,7 @@ async def main() -> int:
     if sys.argv[1] == "--in-flight":
         return await in_flight(sys.argv[2], float(sys.argv[3]))
     if sys.argv[1] == "--tokens":
-        return await token_checks(sys.argv[2], sys.argv[3])
+        return await token_checks(sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
     url, expected = sys.argv[1], json.loads(sys.argv[2])
     by_name = {s["name"]: (uuid, s) for uuid, s in expected["stores"].items()}
     seattle_uuid, seattle = by_name["Zava Retail Seattle"]
