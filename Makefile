@@ -23,7 +23,7 @@ build: bootstrap
 
 # The release binary is rebuilt only when a source changed: a no-op `make run` never waits
 # for SwiftPM (nor for another build holding .build's lock), and reaches the prompt in a second.
-RELEASE_INPUTS := Package.swift $(wildcard Package.resolved) $(shell find Sources -type f 2>/dev/null)
+RELEASE_INPUTS := Package.swift $(wildcard Package.resolved) $(shell find Sources Packages -type f 2>/dev/null)
 
 release: .build/release/zava
 

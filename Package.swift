@@ -18,7 +18,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // OTLP over HTTP only: the gRPC exporter's dependencies would double the build.
+        // Metrics over OTLP/HTTP; traces have zava's own tracer (ZavaTracing), exported as the same OTLP protobuf.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // Already in the graph through swift-otel; named for the tracer: W3C trace context and the
+        // export request. OTLP's generated types are a local package (see its manifest for why).
+        .package(path: "Packages/OTLPTrace"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // JWT signature and claim checks for token mode (RS256/ES256 against a JWKS, HS256 in dev mode).
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         // Already in the graph through jwt-kit; named for SHA-256 (the verified-token cache) and,
@@ -48,6 +54,19 @@ let package = Package(
             name: "ZavaPostgres",
             dependencies: ["CLibPQ", .product(name: "Tracing", package: "swift-distributed-tracing")]
         ),
+        // Traces: W3C trace context, sampling, spans batched without thread hand-overs, OTLP/HTTP export.
+        .target(
+            name: "ZavaTracing",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "OTLPTrace", package: "OTLPTrace"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "ZavaCore",
             dependencies: [
@@ -57,6 +76,9 @@ let package = Package(
                 "MiniLM",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                // Locks for state requests share: pthread mutexes. On Linux `Synchronization.Mutex`
+                // is a priority-inheriting futex, and contended it goes through the kernel each time.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Apart from the runtime: the embedded cluster, migrations, the seed generator, the
@@ -79,6 +101,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -88,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "zava",
             dependencies: [
-                "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaMCP",
+                "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaMCP", "ZavaTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,7 +120,10 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
             ]
         ),
-        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "CLibPQ"], path: "bench/zava"),
+        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaTracing", "CLibPQ",
+                                                           .product(name: "Logging", package: "swift-log"),
+                                                           .product(name: "Tracing", package: "swift-distributed-tracing")],
+                          path: "bench/zava"),
         .executableTarget(name: "minilm-bench", dependencies: ["MiniLM"], path: "bench/minilm",
                           swiftSettings: [.unsafeFlags(["-O"])]),
         // Shared by the integration suites: the real cluster, and a stand-in identity provider.
@@ -119,7 +145,9 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // The fast tier: no PostgreSQL, no Python, no tmux (`make test` runs it first).
         .testTarget(name: "FastTests",
-                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting",
+                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting", "ZavaTracing",
+                                   .product(name: "OTLPTrace", package: "OTLPTrace"),
+                                   .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                                    .product(name: "JWTKit", package: "jwt-kit")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"], exclude: ["Fixtures"]),

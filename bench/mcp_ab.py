@@ -3,7 +3,7 @@
 
     python3 bench/mcp_ab.py --a "" --b "--http-threads 2" [--clients 1,8,32] [--rounds 4] [--seconds 3]
                             [--zava-a PATH] [--zava-b PATH] [--stateful] [--a-auth none|jwks|dev] [--b-auth ...]
-                            [--tool query|analytic|date] [--env-a "K=V ..."] [--env-b "K=V ..."] [--collector]
+                            [--tool query|analytic|date] [--env-a "K=V ..."] [--env-b "K=V ..."] [--collector|--collector-counts]
 
 Starts `zava --serve --no-repl --stateless` twice over the embedded cluster (`zava db init` first,
 release builds of `zava` and `zava-bench`), A with the flags of `--a`, B with those of `--b` (and
@@ -18,6 +18,8 @@ first, it is the steadier figure.
 `--collector` starts the tests' stand-in OTLP collector (Tests/zavaTests/Fixtures/otlp_receiver.py,
 with the venv's Python) and replaces `{collector}` in those values with its port, e.g.
 `--collector --env-b "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{collector} OTEL_TRACES_SAMPLER=always_on"`.
+`--collector-counts` has it decode each export but only count its spans (OTLP_RECEIVER_COUNT=1):
+the per-span JSON the tests read costs the shared cores more than a real collector elsewhere would.
 
 `--a-auth`/`--b-auth` choose how that server learns the identity: `none` (the x-rls-user-id header),
 `jwks` (verified RS256 tokens: a key generated per run, its JWKS served on loopback, the server
@@ -26,6 +28,7 @@ configured with AUTH_ISSUER, AUTH_JWKS_URI and AZURE_AUDIENCE, every call carryi
 get_current_utc_date instead of the point query: the endpoint's own cost, without the database.
 """
 import argparse
+import json
 import os
 import shlex
 import statistics
@@ -57,6 +60,7 @@ def main():
     parser.add_argument("--env-a", default="", help="environment of server A: K=V pairs")
     parser.add_argument("--env-b", default="", help="environment of server B: K=V pairs")
     parser.add_argument("--collector", action="store_true", help="start the stand-in OTLP collector ({collector} is its port)")
+    parser.add_argument("--collector-counts", action="store_true", help="the collector only counts spans (implies --collector)")
     args = parser.parse_args()
 
     servers, identities, stops = {}, {}, []
@@ -64,11 +68,12 @@ def main():
     scratch = tempfile.mkdtemp(prefix="zava-ab-")
     try:
         port_value = ""
-        if args.collector:
+        if args.collector or args.collector_counts:
             python = os.environ.get("ZAVA_VENV", os.path.join(ROOT, ".zava/venv")) + "/bin/python"
             port_file = os.path.join(scratch, "collector.port")
             collector = subprocess.Popen([python, os.path.join(ROOT, "Tests/zavaTests/Fixtures/otlp_receiver.py"), port_file,
-                                          os.path.join(scratch, "received.jsonl")])
+                                          os.path.join(scratch, "received.jsonl")],
+                                         env={**os.environ, "OTLP_RECEIVER_COUNT": "1" if args.collector_counts else "0"})
             while not os.path.exists(port_file):
                 time.sleep(0.1)
             port_value = open(port_file).read().strip()
@@ -106,7 +111,8 @@ def main():
             stop()
         if collector:
             received = os.path.join(scratch, "received.jsonl")
-            spans = sum(1 for line in open(received) if '"span"' in line) if os.path.exists(received) else 0
+            records = [json.loads(line) for line in open(received)] if os.path.exists(received) else []
+            spans = sum(1 if record["kind"] == "span" else record.get("count", 0) for record in records if record["kind"] in ("span", "spans"))
             print(f"# the collector received {spans} spans", flush=True)
             collector.terminate()
             collector.wait()

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import ZavaPostgres
 
 /// The data layer every front end shares: one pool of analyst connections and the identities.
@@ -11,7 +11,7 @@ public final class Database: Sendable {
     /// Closed while the security checks fail (see `SecurityWatch`).
     public let gate = SecurityGate()
     /// Read once: the REPL and the MCP endpoint of one process share it.
-    private let directory = Mutex<IdentityDirectory?>(nil)
+    private let directory = NIOLockedValueBox<IdentityDirectory?>(nil)
     /// Asks the server on a connection of its own; nil for an executor that is not a server.
     private let probe: HealthProbe?
 
@@ -53,7 +53,7 @@ public final class Database: Sendable {
 
     /// Every identity, read from `retail.stores` on first use (stores do not change while zava runs).
     public func identities() async throws -> IdentityDirectory {
-        if let known = directory.withLock({ $0 }) { return known }
+        if let known = directory.withLockedValue({ $0 }) { return known }
         let result = try await anonymous.run("SELECT store_id, store_name, rls_user_id FROM retail.stores ORDER BY store_id")
         let stores = result.rows.compactMap { row -> (id: Int, name: String, rlsUserID: UUID)? in
             guard case .int(let id) = row[0], case .text(let name) = row[1], case .uuid(let text) = row[2],
@@ -61,7 +61,7 @@ public final class Database: Sendable {
             return (Int(id), name, uuid)
         }
         let loaded = IdentityDirectory(stores: stores)
-        directory.withLock { $0 = loaded }
+        directory.withLockedValue { $0 = loaded }
         return loaded
     }
 

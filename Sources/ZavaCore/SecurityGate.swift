@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import ZavaPostgres
 
 /// Whether store identities may be served: closed while the database's security checks fail
@@ -6,18 +6,18 @@ import ZavaPostgres
 /// after start-up stops the serving of store rows instead of going unnoticed. Head office and
 /// the catalogue reads the checks themselves need are never stopped.
 public final class SecurityGate: Sendable {
-    private let failures = Mutex<[DoctorCheck]>([])
+    private let failures = NIOLockedValueBox<[DoctorCheck]>([])
 
     public init() {}
 
     /// The failing checks (empty: open).
-    public var failing: [DoctorCheck] { failures.withLock { $0 } }
+    public var failing: [DoctorCheck] { failures.withLockedValue { $0 } }
 
     /// Records the latest security report; returns whether the gate changed between open and closed.
     @discardableResult
     public func update(_ report: DoctorReport) -> Bool {
         let now = report.failures
-        return failures.withLock { current in
+        return failures.withLockedValue { current in
             defer { current = now }
             return current.isEmpty != now.isEmpty
         }

@@ -4,17 +4,18 @@ import Tracing
 /// installed one (`OTEL_*` asked for it); otherwise the spans below cost one check and nothing
 /// is created.
 public enum TraceContext {
-    /// Whether a real tracer is installed.
-    public static var isOn: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
+    /// Whether a real tracer is installed. Asked of the instrument, a concrete type check:
+    /// `InstrumentationSystem.tracer` looks for a conformance to `Tracer` on every call.
+    public static var isOn: Bool { !(InstrumentationSystem.instrument is NoOpInstrument) }
 
     /// The W3C `traceparent` of the current span (`00-<trace id>-<span id>-<flags>`), nil when
     /// there is none. Checked to be just that, so it can be inlined into SQL.
     public static func traceparent() -> String? {
         guard isOn, let context = ServiceContext.current else { return nil }
-        var carrier: [String: String] = [:]
-        InstrumentationSystem.tracer.inject(context, into: &carrier, using: DictionaryInjector())
-        guard let value = carrier["traceparent"], value.utf8.count == 55,
-              value.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
+        var carrier: String?
+        InstrumentationSystem.instrument.inject(context, into: &carrier, using: TraceparentInjector())
+        guard var value = carrier, value.utf8.count == 55,
+              value.withUTF8({ $0.allSatisfy { $0 == UInt8(ascii: "-") || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) } })
         else { return nil }
         return value
     }
@@ -31,14 +32,16 @@ public enum TraceContext {
         var carrier = ["traceparent": traceparent]
         if let tracestate { carrier["tracestate"] = tracestate }
         var context = base
-        InstrumentationSystem.tracer.extract(carrier, into: &context, using: DictionaryExtractor())
+        InstrumentationSystem.instrument.extract(carrier, into: &context, using: DictionaryExtractor())
         return context
     }
 }
 
-/// Headers as a dictionary, for `inject`.
-struct DictionaryInjector: Injector {
-    func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) { carrier[key] = value }
+/// The `traceparent` alone, for `inject`.
+struct TraceparentInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout String?) {
+        if key == "traceparent" { carrier = value }
+    }
 }
 
 struct DictionaryExtractor: Extractor {

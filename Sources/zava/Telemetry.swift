@@ -6,53 +6,57 @@ import ServiceLifecycle
 import Tracing
 import ZavaCore
 import ZavaPostgres
+import ZavaTracing
 
 /// OpenTelemetry for this process, when the `OTEL_*` settings ask for it (`TelemetrySettings`):
-/// a tracer and a metrics backend exporting over OTLP, configured by the standard variables
-/// alone. Off, nothing is bootstrapped: no exporter, no background task, no span is made.
+/// zava's tracer (`ZavaTracing`) and swift-otel's metrics backend, both exporting over OTLP and
+/// configured by the standard variables alone. Off, nothing is bootstrapped: no exporter, no
+/// background task, no span is made.
 struct Telemetry: Sendable {
     /// The metrics backend the endpoint mirrors its counts into; nil when off.
     let metricsFactory: (any MetricsFactory)?
-    private let group: ServiceGroup?
-    private let running: Task<Void, any Error>?
-    private let ends: SpanEnds?
-    private let flushing: Task<Void, Never>?
+    private let tracing: TracingBackend?
+    private let exportingSpans: Task<Void, Never>?
+    private let metrics: ServiceGroup?
+    private let exportingMetrics: Task<Void, any Error>?
 
-    static let off = Telemetry(metricsFactory: nil, group: nil, running: nil, ends: nil, flushing: nil)
+    static let off = Telemetry(metricsFactory: nil, tracing: nil, exportingSpans: nil, metrics: nil, exportingMetrics: nil)
 
     /// Starts the exporters (once per process).
     static func start(_ settings: TelemetrySettings) throws -> Telemetry {
         guard settings.openTelemetry else { return .off }
-        // Values from `.env` reach the exporter, which reads the process's environment.
-        for (key, value) in settings.otelValues where getenv(key) == nil { setenv(key, value, 0) }
-        var configuration = OTel.Configuration.default
-        configuration.serviceName = "zava"
-        configuration.logs.enabled = false
-        configuration.diagnosticLogLevel = .warning
-        let tracing = try OTel.makeTracingBackend(configuration: configuration)
-        let ends = SpanEnds()
-        InstrumentationSystem.bootstrap(BatchedEndsTracer(base: tracing.factory, ends: ends))
-        var services: [any Service] = [tracing.service]
-        var metricsFactory: (any MetricsFactory)?
-        if settings.exportsMetrics {
-            let metrics = try OTel.makeMetricsBackend(configuration: configuration)
-            metricsFactory = metrics.factory
-            services.append(metrics.service)
+        let diagnostics = Logger(label: "zava.otel")
+        var tracing: TracingBackend?
+        if settings.exportsTraces {
+            let backend = try TracingBackend(configuration: try TracingConfiguration(environment: settings.otelValues), logger: diagnostics)
+            InstrumentationSystem.bootstrap(backend.tracer)
+            tracing = backend
         }
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [],
-                                                      logger: Logger(label: "zava.otel", factory: { SwiftLogNoOpLogHandler($0) })))
-        return Telemetry(metricsFactory: metricsFactory, group: group, running: Task { try await group.run() }, ends: ends,
-                         flushing: Task { await ends.run() })
+        var metricsFactory: (any MetricsFactory)?
+        var metrics: ServiceGroup?
+        if settings.exportsMetrics {
+            // Values from `.env` reach swift-otel, which reads the process's environment.
+            for (key, value) in settings.otelValues where getenv(key) == nil { setenv(key, value, 0) }
+            var configuration = OTel.Configuration.default
+            configuration.serviceName = "zava"
+            configuration.traces.enabled = false
+            configuration.logs.enabled = false
+            configuration.diagnosticLogLevel = .warning
+            let backend = try OTel.makeMetricsBackend(configuration: configuration)
+            metricsFactory = backend.factory
+            metrics = ServiceGroup(configuration: .init(services: [.init(service: backend.service)], gracefulShutdownSignals: [],
+                                                        logger: Logger(label: "zava.otel", factory: { SwiftLogNoOpLogHandler($0) })))
+        }
+        return Telemetry(metricsFactory: metricsFactory, tracing: tracing, exportingSpans: tracing.map { backend in Task { await backend.run() } },
+                         metrics: metrics, exportingMetrics: metrics.map { group in Task { try await group.run() } })
     }
 
     /// Exports what is left and stops the exporters.
     func shutdown() async {
-        guard let group, let running else { return }
-        flushing?.cancel()
-        await flushing?.value
-        ends?.flush()
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        tracing?.shutdown()
+        await exportingSpans?.value
+        await metrics?.triggerGracefulShutdown()
+        _ = try? await exportingMetrics?.value
     }
 
     /// Runs `body` inside the trace named by the `TRACEPARENT` environment variable (the

@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
 import JWTKit
-import Logging
-import ServiceLifecycle
 import Synchronization
 
 /// A local stand-in for an OpenID Connect identity provider (Entra ID or any other): an
@@ -24,10 +22,10 @@ public final class StandInAuthorizationServer: Sendable {
         func withLock<T>(_ body: (inout State) -> T) -> T { state.withLock { body(&$0) } }
     }
 
-    public let port: Int
+    private let server: LoopbackServer
     private let state: Shared
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+
+    public var port: Int { server.port }
 
     public var issuer: String { "http://127.0.0.1:\(port)" }
     public var jwksURI: String { issuer + "/keys" }
@@ -56,20 +54,8 @@ public final class StandInAuthorizationServer: Sendable {
             if down { return Response(status: .serviceUnavailable) }
             return json(["keys": keys])
         }
-        let ports = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "stand-in-authorization-server")
-        logger.logLevel = .critical
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                      onServerRunning: { channel in
-                                          ports.continuation.yield(channel.localAddress?.port ?? 0)
-                                          ports.continuation.finish()
-                                      }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        let task = Task { try await group.run() }
-        var port = 0
-        for await bound in ports.stream { port = bound }
-        guard port > 0 else { throw StandInError(message: "the stand-in authorization server did not start") }
-        let server = StandInAuthorizationServer(port: port, state: state, group: group, task: task)
+        let server = StandInAuthorizationServer(server: try await LoopbackServer.start(router, name: "stand-in authorization server"),
+                                                state: state)
         let rsa = try await StandInKey.generate(algorithm: "RS256")
         let ec = try await StandInKey.generate(algorithm: "ES256")
         state.withLock {
@@ -79,17 +65,12 @@ public final class StandInAuthorizationServer: Sendable {
         return server
     }
 
-    private init(port: Int, state: Shared, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.port = port
+    private init(server: LoopbackServer, state: Shared) {
+        self.server = server
         self.state = state
-        self.group = group
-        self.task = task
     }
 
-    public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-    }
+    public func stop() async { await server.stop() }
 
     /// Rotation: a new RS256 key is published and signs new tokens; the old ones stay published.
     @discardableResult

@@ -162,25 +162,26 @@ extension ExecutableTests {
         var spans: [[String: Any]] = []
         let arrived = await eventually(within: .seconds(10)) {
             spans = Self.records(received).filter { $0["kind"] as? String == "span" && $0["trace_id"] as? String == traceID }
-            return spans.count >= 4
+            return spans.count >= 3
         }
         #expect(arrived, "spans received: \(spans.map { $0["name"] ?? "?" })")
         func span(_ name: String) -> [String: Any]? { spans.first { $0["name"] as? String == name } }
         func attributes(_ span: [String: Any]?) -> [String: Any] { span?["attributes"] as? [String: Any] ?? [:] }
         let http = span("POST /mcp")
         let method = span("tools/call execute_sales_query")
-        let tool = span("execute_tool execute_sales_query")
         let statement = span("SELECT retail.orders")
         let acquire = span("acquire connection")
         #expect(http?["parent_span_id"] as? String == callerSpan)
         #expect(method?["parent_span_id"] as? String == http?["span_id"] as? String)
-        #expect(tool?["parent_span_id"] as? String == method?["span_id"] as? String)
-        #expect(statement?["parent_span_id"] as? String == tool?["span_id"] as? String)
+        // The MCP span stands for the tool's execution: the statement is its child.
+        #expect(statement?["parent_span_id"] as? String == method?["span_id"] as? String)
+        #expect(!spans.contains { ($0["name"] as? String)?.hasPrefix("execute_tool") == true })
         // A connection taken without waiting has no span; a wait has one, under its statement.
         if let acquire { #expect(acquire["parent_span_id"] as? String == statement?["span_id"] as? String) }
         #expect(attributes(http)["http.response.status_code"] as? Int == 200)
         #expect(attributes(method)["mcp.method.name"] as? String == "tools/call")
-        #expect(attributes(tool)["gen_ai.tool.name"] as? String == "execute_sales_query")
+        #expect(attributes(method)["gen_ai.tool.name"] as? String == "execute_sales_query")
+        #expect(attributes(method)["gen_ai.operation.name"] as? String == "execute_tool")
         #expect(attributes(statement)["db.system.name"] as? String == "postgresql")
         #expect(attributes(statement)["zava.identity"] as? String == "seattle")
         #expect(attributes(statement)["db.query.text"] as? String == "select count(*) from retail.orders where order_id = $1")
@@ -190,6 +191,22 @@ extension ExecutableTests {
         #expect(await eventually(within: .seconds(10)) {
             Self.records(received).contains { $0["kind"] as? String == "metric" && $0["name"] as? String == "zava.mcp.tool_calls" }
         })
+
+        // A statement PostgreSQL refuses with the value in its message: the span has the SQLSTATE
+        // and an exception event, and the value stays in zava.
+        let failingTrace = "6bf92f3577b34da6a3ce929d0e0e4738"
+        #expect(try await Self.call(port: port, profile: "seattle", sql: "select 'zz4243'::int",
+                                    traceparent: "00-\(failingTrace)-\(callerSpan)-01") == 200)
+        var failed: [String: Any]?
+        #expect(await eventually(within: .seconds(10)) {
+            failed = Self.records(received).first { $0["trace_id"] as? String == failingTrace && $0["name"] as? String == "SELECT" }
+            return failed != nil
+        })
+        #expect(attributes(failed)["db.response.status_code"] as? String == "22P02" && failed?["status"] as? Int == 2)
+        #expect((failed?["events"] as? [[String: Any]])?.first?["name"] as? String == "exception")
+        let failedCall = Self.records(received).first { $0["trace_id"] as? String == failingTrace && $0["name"] as? String == "tools/call execute_sales_query" }
+        #expect(attributes(failedCall)["error.type"] as? String == "tool_error" && failedCall?["status"] as? Int == 2, "a tool error marks the MCP span")
+        #expect(!((try? String(contentsOf: received, encoding: .utf8)) ?? "").contains("zz4243"), "a value in an error's message left the process")
 
         // While a statement runs, PostgreSQL shows its trace.
         let slowTrace = "0af7651916cd43dd8448eb211c80319c"

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The append-only audit trail (`ZAVA_AUDIT_LOG`): JSON Lines, one record per statement.
 ///
@@ -23,7 +23,7 @@ public final class AuditLog: Sendable {
     public let path: String
     public let maxBytes: Int
     public let keep: Int
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     /// Opens (creating, mode 0600) the file at `path`.
     public init(path: String, maxBytes: Int = 64 << 20, keep: Int = 5) throws {
@@ -31,18 +31,18 @@ public final class AuditLog: Sendable {
         self.maxBytes = max(4_096, maxBytes)
         self.keep = max(1, keep)
         let descriptor = try Self.open(path)
-        state = Mutex(State(descriptor: descriptor, size: Self.size(of: descriptor)))
+        state = NIOLockedValueBox(State(descriptor: descriptor, size: Self.size(of: descriptor)))
     }
 
     deinit {
-        state.withLock { _ = close($0.descriptor) }
+        state.withLockedValue { _ = close($0.descriptor) }
     }
 
     /// Appends one record. Throws when it could not be written: the caller fails the statement
     /// rather than answer without a trace of it.
     public func append(_ record: AuditRecord) throws {
         let line = record.line
-        try state.withLock { state in
+        try state.withLockedValue { state in
             if state.size > 0, state.size + line.count > maxBytes { try rotate(&state) }
             let written = line.withUnsafeBytes { write(state.descriptor, $0.baseAddress, $0.count) }
             guard written == line.count else {

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Statement shapes already worked out. libpg_query parses a statement twice (normalise,
 /// fingerprint), most of an audit record's cost; statements that differ only in their literals
@@ -9,7 +9,7 @@ public final class StatementShapes: Sendable {
     /// Longer statements are worked out every time: the cache stays small.
     static let maximumKeyBytes = 4_096
     private let capacity: Int
-    private let known = Mutex<[String: StatementFingerprint]>([:])
+    private let known = NIOLockedValueBox<[String: StatementFingerprint]>([:])
 
     public init(capacity: Int = 1_024) {
         self.capacity = max(1, capacity)
@@ -18,9 +18,9 @@ public final class StatementShapes: Sendable {
     public func shape(of sql: String) -> StatementFingerprint {
         guard sql.utf8.count <= Self.maximumKeyBytes else { return StatementFingerprint(sql) }
         let key = LiteralScrubber.scrub(sql)
-        if let known = known.withLock({ $0[key] }) { return known }
+        if let known = known.withLockedValue({ $0[key] }) { return known }
         let shape = StatementFingerprint(sql)
-        known.withLock { known in
+        known.withLockedValue { known in
             if known.count >= capacity { known.removeAll(keepingCapacity: true) }
             known[key] = shape
         }

@@ -20,7 +20,9 @@ public struct TelemetrySettings: Sendable, Equatable {
     public var logFormat: LogFormat
     /// Whether to start OpenTelemetry.
     public var openTelemetry: Bool
-    /// Whether it exports metrics too (unless `OTEL_METRICS_EXPORTER=none`).
+    /// Whether it exports traces (unless `OTEL_TRACES_EXPORTER=none`).
+    public var exportsTraces: Bool
+    /// Whether it exports metrics (unless `OTEL_METRICS_EXPORTER=none`).
     public var exportsMetrics: Bool
     /// The `OTEL_*` values, from the environment or `.env`.
     public var otelValues: [String: String]
@@ -48,6 +50,7 @@ public struct TelemetrySettings: Sendable, Equatable {
             otel[key].map { $0.lowercased() != "none" } ?? false
         }
         openTelemetry = !disabled && (endpoint || exporter)
+        exportsTraces = openTelemetry && otel["OTEL_TRACES_EXPORTER"]?.lowercased() != "none"
         exportsMetrics = openTelemetry && otel["OTEL_METRICS_EXPORTER"]?.lowercased() != "none"
     }
 }

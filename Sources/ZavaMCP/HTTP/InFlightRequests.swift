@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The MCP POST requests being answered: what graceful shutdown waits for, and how a tool call
 /// learns that its client has gone (its connection closed) so the SQL is cancelled at once
@@ -31,15 +31,15 @@ final class InFlightRequests: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
-    var count: Int { state.withLock { $0.entries.count } }
+    var count: Int { state.withLockedValue { $0.entries.count } }
 
     /// Starts tracking a request. The first request on a connection also starts watching it:
     /// one close callback per connection, not per request.
     func begin(_ id: String, channel: (any Channel)?, rpcKey: String? = nil) {
         let key = channel.map(ObjectIdentifier.init)
-        let watch = state.withLock { state in
+        let watch = state.withLockedValue { state in
             state.entries[id] = Entry(connection: key, rpcKey: rpcKey)
             return key.map { state.watchedConnections.insert($0).inserted } ?? false
         }
@@ -49,17 +49,17 @@ final class InFlightRequests: Sendable {
     }
 
     func begin(_ id: String, connection: ObjectIdentifier?, rpcKey: String? = nil) {
-        state.withLock { $0.entries[id] = Entry(connection: connection, rpcKey: rpcKey) }
+        state.withLockedValue { $0.entries[id] = Entry(connection: connection, rpcKey: rpcKey) }
     }
 
     func end(_ id: String) {
-        for waiter in state.withLock({ $0.end(id) }) { waiter.resume() }
+        for waiter in state.withLockedValue({ $0.end(id) }) { waiter.resume() }
     }
 
     /// Registers how to stop the work for request `id`. Runs `cancel` at once if the client
     /// already went away.
     func attach(_ id: String, cancel: @escaping @Sendable () -> Void) {
-        let gone = state.withLock { state in
+        let gone = state.withLockedValue { state in
             if state.abandoned.remove(id) != nil { return true }
             state.entries[id]?.cancel = cancel
             return false
@@ -68,7 +68,7 @@ final class InFlightRequests: Sendable {
     }
 
     func detach(_ id: String) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.abandoned.remove(id)
             state.entries[id]?.cancel = nil
         }
@@ -77,7 +77,7 @@ final class InFlightRequests: Sendable {
     /// The client's `notifications/cancelled` for a call answered directly (the SDK server
     /// cancels the calls it runs itself): its work stops, its answer is still sent.
     func cancel(rpcKey: String) {
-        let cancels = state.withLock { state -> [@Sendable () -> Void] in
+        let cancels = state.withLockedValue { state -> [@Sendable () -> Void] in
             var found: [@Sendable () -> Void] = []
             for (id, entry) in state.entries where entry.rpcKey == rpcKey {
                 if let cancel = entry.cancel { found.append(cancel) } else { state.abandoned.insert(id) }
@@ -91,7 +91,7 @@ final class InFlightRequests: Sendable {
     /// client stopped sending: see `ClientGoneHandler`), and stops waiting for them: nobody
     /// will read their answers, and an answer that never starts streaming never ends either.
     func connectionClosed(_ connection: ObjectIdentifier) {
-        let (cancels, waiters) = state.withLock { state -> ([@Sendable () -> Void], [CheckedContinuation<Void, Never>]) in
+        let (cancels, waiters) = state.withLockedValue { state -> ([@Sendable () -> Void], [CheckedContinuation<Void, Never>]) in
             state.watchedConnections.remove(connection)
             var cancels: [@Sendable () -> Void] = []
             var waiters: [CheckedContinuation<Void, Never>] = []
@@ -118,7 +118,7 @@ final class InFlightRequests: Sendable {
             self.releaseWaiters()
         }
         await withCheckedContinuation { continuation in
-            let idle = state.withLock { state in
+            let idle = state.withLockedValue { state in
                 if state.entries.isEmpty { return true }
                 state.idleWaiters.append(continuation)
                 return false
@@ -129,7 +129,7 @@ final class InFlightRequests: Sendable {
     }
 
     private func releaseWaiters() {
-        let waiters = state.withLock { state in
+        let waiters = state.withLockedValue { state in
             defer { state.idleWaiters.removeAll() }
             return state.idleWaiters
         }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The `Mcp-Session-Id` sessions of legacy clients (2025-11-25 and earlier, stateful mode):
 /// which identity opened each, at which revision, and when it was last used. Nothing else is
@@ -23,7 +23,7 @@ final class LegacySessions: Sendable {
     private let maxSessions: Int
     private let maxSessionsPerPrincipal: Int
     private let logger: Logger
-    private let sessions = Mutex<[String: Session]>([:])
+    private let sessions = NIOLockedValueBox<[String: Session]>([:])
 
     init(idleTimeout: Duration, maxSessions: Int, maxSessionsPerPrincipal: Int, logger: Logger) {
         self.idleTimeout = idleTimeout
@@ -32,14 +32,14 @@ final class LegacySessions: Sendable {
         self.logger = logger
     }
 
-    var count: Int { sessions.withLock { $0.count } }
+    var count: Int { sessions.withLockedValue { $0.count } }
 
     /// A new session for `principal` at `revision`, or the refusal when the server is full.
     func open(for principal: Principal, revision: ProtocolRevision) -> Result<String, Refusal> {
         let key = Self.quotaKey(principal)
         let now = ContinuousClock.now
         let id = UUID().uuidString.lowercased()
-        let outcome = sessions.withLock { sessions -> (opened: Bool, evicted: String?) in
+        let outcome = sessions.withLockedValue { sessions -> (opened: Bool, evicted: String?) in
             var evicted: String?
             let own = sessions.filter { $0.value.principal == key }
             if own.count >= maxSessionsPerPrincipal, let oldest = own.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
@@ -68,7 +68,7 @@ final class LegacySessions: Sendable {
 
     /// The revision of session `id` for `principal` (the use counts as activity), or why not.
     func use(_ id: String, by principal: Principal) -> Result<ProtocolRevision, Refusal> {
-        let found = sessions.withLock { sessions -> Session? in
+        let found = sessions.withLockedValue { sessions -> Session? in
             guard var session = sessions[id] else { return nil }
             if session.owner == principal.identity.rlsUserID { session.lastUsed = .now }
             sessions[id] = session
@@ -89,13 +89,13 @@ final class LegacySessions: Sendable {
 
     /// Ends session `id` (a client's DELETE, after `use` found it theirs).
     func close(_ id: String) {
-        _ = sessions.withLock { $0.removeValue(forKey: id) }
+        _ = sessions.withLockedValue { $0.removeValue(forKey: id) }
     }
 
     /// Closes the sessions idle for longer than the timeout.
     func sweep() {
         let now = ContinuousClock.now
-        let expired = sessions.withLock { sessions -> [String] in
+        let expired = sessions.withLockedValue { sessions -> [String] in
             let old = sessions.filter { now - $0.value.lastUsed > idleTimeout }.map(\.key)
             for id in old { sessions[id] = nil }
             return old
@@ -104,7 +104,7 @@ final class LegacySessions: Sendable {
     }
 
     func closeAll() {
-        sessions.withLock { $0.removeAll() }
+        sessions.withLockedValue { $0.removeAll() }
     }
 
     /// The key a principal's sessions are counted under.

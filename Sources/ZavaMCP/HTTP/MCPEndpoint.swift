@@ -48,7 +48,6 @@ struct MCPEndpoint: Sendable {
             span.attributes["http.route"] = configuration.path
             span.attributes["url.path"] = configuration.path
             span.attributes["url.scheme"] = "http"
-            span.attributes["network.protocol.name"] = "http"
             if let port = listening.port { span.attributes["server.port"] = port }
             if let agent = request.headers[.userAgent] { span.attributes["user_agent.original"] = String(agent.prefix(256)) }
             let response = await handle(request, context: context)
@@ -151,7 +150,8 @@ struct MCPEndpoint: Sendable {
 
     /// The MCP method as a span of its own (OpenTelemetry's MCP conventions), a child of the
     /// `traceparent` in the request's `_meta` when the client sent one (2026-07-28), else of the
-    /// HTTP request's span.
+    /// HTTP request's span. For `tools/call` it is also the tool's execution span (the GenAI
+    /// conventions let the MCP span stand for it): the statements' spans are its children.
     private func traced(_ message: RPCRequest, revision: ProtocolRevision, sessionID: String?, principal: Principal,
                         _ body: () async -> Result<JSON, RPCError>) async -> Result<JSON, RPCError> {
         guard TraceContext.isOn else { return await body() }
@@ -170,11 +170,19 @@ struct MCPEndpoint: Sendable {
                 span.attributes["gen_ai.operation.name"] = "execute_tool"
             }
             span.attributes["zava.identity"] = principal.identity.profile
+            span.attributes["zava.auth"] = principal.source.rawValue
             let outcome = await body()
-            if case .failure(let error) = outcome {
+            switch outcome {
+            case .failure(let error):
                 span.attributes["rpc.response.status_code"] = "\(error.code)"
                 span.attributes["error.type"] = "\(error.code)"
                 span.setStatus(SpanStatus(code: .error))
+            case .success(let result):
+                // A tool's failure is a result with `isError`, not a JSON-RPC error.
+                if case .bool(true) = result["isError"] {
+                    span.attributes["error.type"] = "tool_error"
+                    span.setStatus(SpanStatus(code: .error))
+                }
             }
             return outcome
         }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// DNS-rebinding protection. A web page can make a browser talk to 127.0.0.1 through a name it
 /// controls; the `Host` such a request carries (and the `Origin` the browser adds) then names
@@ -57,12 +57,12 @@ struct OriginPolicy: Sendable, Equatable {
 /// The policy of the bound port, built once: it is checked on every request.
 final class OriginPolicyCache: Sendable {
     private let configuration: MCPServerConfiguration
-    private let cached = Mutex<OriginPolicy?>(nil)
+    private let cached = NIOLockedValueBox<OriginPolicy?>(nil)
 
     init(configuration: MCPServerConfiguration) { self.configuration = configuration }
 
     func policy(port: Int) -> OriginPolicy {
-        cached.withLock { cached in
+        cached.withLockedValue { cached in
             if let cached, cached.port == port { return cached }
             let policy = OriginPolicy(configuration: configuration, port: port)
             cached = policy

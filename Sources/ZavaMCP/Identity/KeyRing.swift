@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import ZavaCore
 
 /// The identity provider's signing keys, fetched at start-up, again on a schedule, and when a
@@ -27,7 +27,7 @@ final class KeyRing: SigningKeys {
     let minimumInterval: Duration
     private let fetcher: any DocumentFetching
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(source: AuthSettings.KeySource, issuer: String?, refreshInterval: Duration, minimumInterval: Duration,
          fetcher: any DocumentFetching, logger: Logger) {
@@ -37,16 +37,16 @@ final class KeyRing: SigningKeys {
         self.minimumInterval = minimumInterval
         self.fetcher = fetcher
         self.logger = logger
-        if case .jwks(let url) = source { state.withLock { $0.jwksURL = url } }
+        if case .jwks(let url) = source { state.withLockedValue { $0.jwksURL = url } }
     }
 
-    var generation: Int { state.withLock { $0.generation } }
-    var keyIDs: [String] { state.withLock { $0.keys.keys.sorted() } }
+    var generation: Int { state.withLockedValue { $0.generation } }
+    var keyIDs: [String] { state.withLockedValue { $0.keys.keys.sorted() } }
     /// Fetches of the key set (and discovery document) so far.
-    var fetches: Int { state.withLock { $0.fetches } }
+    var fetches: Int { state.withLockedValue { $0.fetches } }
 
     var summary: String {
-        state.withLock { state in
+        state.withLockedValue { state in
             let url = state.jwksURL?.absoluteString ?? "(not discovered yet)"
             var text = "\(state.keys.count) signing key\(state.keys.count == 1 ? "" : "s") from \(url)"
             if let success = state.lastSuccess { text += ", fetched \(Int(-success.timeIntervalSinceNow)) s ago" }
@@ -57,15 +57,15 @@ final class KeyRing: SigningKeys {
 
     func key(for kid: String?) async -> Result<SigningKey, TokenRejection> {
         guard let kid, !kid.isEmpty else { return .failure(.missingKeyID) }
-        if let known = state.withLock({ $0.keys[kid] }) { return .success(known) }
+        if let known = state.withLockedValue({ $0.keys[kid] }) { return .success(known) }
         await refresh(minimumInterval: minimumInterval)
-        if let fetched = state.withLock({ $0.keys[kid] }) { return .success(fetched) }
+        if let fetched = state.withLockedValue({ $0.keys[kid] }) { return .success(fetched) }
         return .failure(.unknownKey(kid))
     }
 
     /// The fetch at start-up: the server does not start without a key set.
     func load() async throws {
-        state.withLock { $0.lastAttempt = .now }
+        state.withLockedValue { $0.lastAttempt = .now }
         try await fetchAndInstall()
     }
 
@@ -80,7 +80,7 @@ final class KeyRing: SigningKeys {
     /// One fetch, unless one ran less than `minimumInterval` ago; callers arriving while a
     /// fetch runs wait for that one.
     func refresh(minimumInterval: Duration) async {
-        let task = state.withLock { current -> Task<Void, Never>? in
+        let task = state.withLockedValue { current -> Task<Void, Never>? in
             if let running = current.refreshing { return running }
             if let last = current.lastAttempt, ContinuousClock.now - last < minimumInterval { return nil }
             current.lastAttempt = .now
@@ -96,20 +96,20 @@ final class KeyRing: SigningKeys {
             try await fetchAndInstall()
         } catch {
             let reason = "\(error)"
-            state.withLock { $0.lastFailure = reason }
+            state.withLockedValue { $0.lastFailure = reason }
             logger.warning("could not refresh the signing keys; keeping the known ones", metadata: ["error": "\(reason)"])
         }
-        state.withLock { $0.refreshing = nil }
+        state.withLockedValue { $0.refreshing = nil }
     }
 
     private func fetchAndInstall() async throws {
         let url = try await jwksURL()
-        state.withLock { $0.fetches += 1 }
+        state.withLockedValue { $0.fetches += 1 }
         let parsed = try await KeySetDocument.parse(try await fetcher.fetch(url))
         for skipped in parsed.skipped { logger.info("signing key skipped", metadata: ["reason": "\(skipped)"]) }
         guard !parsed.keys.isEmpty else { throw KeySetError(message: "\(url.absoluteString) holds no RS256 or ES256 signing key") }
         let fresh = Dictionary(parsed.keys.map { ($0.id, $0) }) { first, _ in first }
-        let (added, removed) = state.withLock { state -> ([String], [String]) in
+        let (added, removed) = state.withLockedValue { state -> ([String], [String]) in
             let removed = state.keys.filter { fresh[$0.key]?.material != $0.value.material }.map(\.key)
             let added = fresh.keys.filter { state.keys[$0]?.material != fresh[$0]?.material }
             // Tokens checked with a key that is gone (or changed) must be checked again.
@@ -127,12 +127,12 @@ final class KeyRing: SigningKeys {
 
     /// The JWKS URL: configured, or read from the issuer's discovery document (once).
     private func jwksURL() async throws -> URL {
-        if let known = state.withLock({ $0.jwksURL }) { return known }
+        if let known = state.withLockedValue({ $0.jwksURL }) { return known }
         guard case .discovery(let issuerURL) = source else { throw KeySetError(message: "no JWKS URL") }
         let discovery = issuerURL.absoluteString.hasSuffix("/")
             ? issuerURL.appendingPathComponent(".well-known/openid-configuration")
             : URL(string: issuerURL.absoluteString + "/.well-known/openid-configuration") ?? issuerURL
-        state.withLock { $0.fetches += 1 }
+        state.withLockedValue { $0.fetches += 1 }
         guard let document = JSONReader.read(try await fetcher.fetch(discovery))?.object else {
             throw KeySetError(message: "\(discovery.absoluteString) is not a JSON object")
         }
@@ -141,7 +141,7 @@ final class KeyRing: SigningKeys {
         }
         guard let text = document["jwks_uri"]?.string else { throw KeySetError(message: "\(discovery.absoluteString) has no jwks_uri") }
         let url = try AuthSettings.fetchable(text, key: "jwks_uri of \(discovery.absoluteString)")
-        state.withLock { $0.jwksURL = url }
+        state.withLockedValue { $0.jwksURL = url }
         return url
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import ZavaCore
 
 /// Decides, once per HTTP request and failing closed, which identity a request runs as.
@@ -143,12 +143,12 @@ struct RequestAuthenticator: Sendable {
 
 /// Header value to identity, for values that resolved. Bounded: header values come from clients.
 private final class IdentityMemo: Sendable {
-    private let known = Mutex<[String: Identity]>([:])
+    private let known = NIOLockedValueBox<[String: Identity]>([:])
 
-    func identity(for name: String) -> Identity? { known.withLock { $0[name] } }
+    func identity(for name: String) -> Identity? { known.withLockedValue { $0[name] } }
 
     func remember(_ identity: Identity, for name: String) {
-        known.withLock {
+        known.withLockedValue {
             if $0.count >= 1_024 { $0.removeAll() }
             $0[name] = identity
         }

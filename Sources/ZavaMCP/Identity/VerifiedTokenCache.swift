@@ -1,5 +1,5 @@
 import Crypto
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Tokens verified recently, so a client's next request with the same token costs a hash and
 /// a lookup instead of a signature check (RS256 verification alone costs more than the rest of
@@ -36,17 +36,17 @@ final class VerifiedTokenCache: Sendable {
     let capacity: Int
     /// The longest an entry is used, whatever the token's expiry.
     let maximumAge: Double
-    private let entries = Mutex<[Key: Entry]>([:])
+    private let entries = NIOLockedValueBox<[Key: Entry]>([:])
 
     init(capacity: Int = 10_000, maximumAge: Duration = .seconds(300)) {
         self.capacity = capacity
         self.maximumAge = Double(maximumAge.components.seconds)
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { entries.withLockedValue { $0.count } }
 
     func principal(for key: Key, now: Double, generation: Int) -> Principal? {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             guard let entry = entries[key] else { return nil }
             guard now < entry.until, entry.generation == generation else {
                 entries[key] = nil
@@ -59,7 +59,7 @@ final class VerifiedTokenCache: Sendable {
     func remember(_ principal: Principal, for key: Key, now: Double, validUntil: Double, generation: Int) {
         let until = min(validUntil, now + maximumAge)
         guard now < until else { return }
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             if entries.count >= capacity {
                 entries = entries.filter { now < $0.value.until && $0.value.generation == generation }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The port the server actually bound (the configured one may be 0), for whoever waits for it:
 /// tests, the CLI's start-up message, the Host/Origin allow-list.
@@ -9,12 +9,12 @@ final class ListeningState: Sendable {
         var waiters: [CheckedContinuation<Int, any Error>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
-    var port: Int? { state.withLock { $0.port } }
+    var port: Int? { state.withLockedValue { $0.port } }
 
     func bound(port: Int) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Int, any Error>] in
             state.port = port
             defer { state.waiters.removeAll() }
             return state.waiters
@@ -23,7 +23,7 @@ final class ListeningState: Sendable {
     }
 
     func failed(_ error: any Error) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Int, any Error>] in
             guard state.port == nil else { return [] }
             state.failure = error
             defer { state.waiters.removeAll() }
@@ -34,7 +34,7 @@ final class ListeningState: Sendable {
 
     func wait() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<Int, any Error>? = state.withLock { state in
+            let ready: Result<Int, any Error>? = state.withLockedValue { state in
                 if let port = state.port { return .success(port) }
                 if let failure = state.failure { return .failure(failure) }
                 state.waiters.append(continuation)

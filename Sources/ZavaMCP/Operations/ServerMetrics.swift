@@ -1,6 +1,6 @@
 import protocol CoreMetrics.MetricsFactory
 import Prometheus
-import Synchronization
+import NIOConcurrencyHelpers
 import ZavaCore
 import ZavaPostgres
 
@@ -10,7 +10,7 @@ final class ServerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let knownTools: Set<String>
     /// The same counts kept plainly, for `MCPServer.status()` (a registry cannot be read back).
-    private let counts = Mutex(MCPServerCounters())
+    private let counts = NIOLockedValueBox(MCPServerCounters())
     private static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                               .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
                                               .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
@@ -20,7 +20,7 @@ final class ServerMetrics: Sendable {
     /// Metrics made once: the registry's lookup by name and labels costs more than the count.
     private let rpcCounters: [String: Counter]
     private let toolMetrics: [String: (ok: Counter, error: Counter, duration: DurationHistogram)]
-    private let httpCounters = Mutex<[HTTPKey: (counter: Counter, exported: ExportedMetrics.Counter?)]>([:])
+    private let httpCounters = NIOLockedValueBox<[HTTPKey: (counter: Counter, exported: ExportedMetrics.Counter?)]>([:])
     /// The same counts for an exporter (OpenTelemetry), when the server was given one.
     private let exported: ExportedMetrics?
 
@@ -55,7 +55,7 @@ final class ServerMetrics: Sendable {
     /// Every HTTP request, by route (`mcp`, `healthz`, `metrics`) and status code.
     func httpRequest(route: String, method: String, status: Int) {
         let key = HTTPKey(route: route, method: method, status: status)
-        let counters = httpCounters.withLock { counters in
+        let counters = httpCounters.withLockedValue { counters in
             if let known = counters[key] { return known }
             let made = (counter: registry.makeCounter(descriptor: descriptor("http_requests", "total", "HTTP requests by route, method and status."),
                                                       labels: [("route", route), ("method", method), ("status", String(status))]),
@@ -66,14 +66,14 @@ final class ServerMetrics: Sendable {
         counters.counter.increment()
         counters.exported?.increment()
         if route == "mcp" {
-            counts.withLock {
+            counts.withLockedValue {
                 $0.requests += 1
                 if status >= 400 { $0.errors += 1 }
             }
         }
     }
 
-    var counters: MCPServerCounters { counts.withLock { $0 } }
+    var counters: MCPServerCounters { counts.withLockedValue { $0 } }
 
     /// A request turned away before MCP saw it.
     func refused(_ reason: Refusal.Reason) {
@@ -91,7 +91,7 @@ final class ServerMetrics: Sendable {
 
     func toolCall(_ tool: String, isError: Bool, duration: Duration) {
         let label = knownTools.contains(tool) ? tool : "unknown"
-        counts.withLock {
+        counts.withLockedValue {
             $0.toolCalls[label, default: .init()].calls += 1
             if isError { $0.toolCalls[label, default: .init()].errors += 1 }
         }

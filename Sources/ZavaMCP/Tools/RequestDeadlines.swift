@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The per-request timeout of every tool call in flight, enforced by one sweep on a timer
 /// (`MCPServer.run`) instead of one timer per call.
@@ -21,18 +21,18 @@ final class RequestDeadlines: Sendable {
     let timeout: Duration
     /// How late a deadline may be noticed: a tenth of the timeout, between 50 ms and 1 s.
     let interval: Duration
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(timeout: Duration) {
         self.timeout = timeout
         interval = min(.seconds(1), max(.milliseconds(50), timeout / 10))
     }
 
-    var count: Int { state.withLock { $0.watches.count } }
+    var count: Int { state.withLockedValue { $0.watches.count } }
 
     /// Calls `expire` (once, outside any lock) if the watch is still on at `deadline`.
     func watch(until deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> Int {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.nextToken += 1
             state.watches[state.nextToken] = Watch(deadline: deadline, expire: expire)
             return state.nextToken
@@ -40,12 +40,12 @@ final class RequestDeadlines: Sendable {
     }
 
     func unwatch(_ token: Int) {
-        _ = state.withLock { $0.watches.removeValue(forKey: token) }
+        _ = state.withLockedValue { $0.watches.removeValue(forKey: token) }
     }
 
     /// Expires every watch whose deadline has passed.
     func sweep(now: ContinuousClock.Instant = .now) {
-        let expired = state.withLock { state -> [Watch] in
+        let expired = state.withLockedValue { state -> [Watch] in
             let due = state.watches.filter { $0.value.deadline <= now }
             for token in due.keys { state.watches[token] = nil }
             return Array(due.values)

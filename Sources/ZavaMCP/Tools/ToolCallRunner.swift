@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Tracing
 import ZavaCore
 import ZavaPostgres
 
@@ -29,7 +28,7 @@ struct ToolCallRunner: Sendable {
         let context = ToolContext(principal: principal, session: session, search: search, replyBytes: maxAnswerBytes / 3,
                                   dataDates: dataDates)
         let started = ContinuousClock.now
-        let reply = await traced(tool.name, principal: principal) { await run(tool, arguments, context: context, requestID: requestID) }
+        let reply = await run(tool, arguments, context: context, requestID: requestID)
         let elapsed = ContinuousClock.now - started
         metrics.toolCall(tool.name, isError: reply.isError, duration: elapsed)
         if logger.logLevel <= .info {  // the metadata costs more than a point query; build it only when logged
@@ -46,24 +45,6 @@ struct ToolCallRunner: Sendable {
             logger.warning("tool call failed", metadata: ["request_id": "\(requestID)", "tool": "\(tool.name)", "error": "\(detail)"])
         }
         return .success(reply)
-    }
-
-    /// The tool call as a span when tracing: its statements' spans are its children.
-    private func traced(_ name: String, principal: Principal, _ body: () async -> ToolReply) async -> ToolReply {
-        guard TraceContext.isOn else { return await body() }
-        return await withSpan("execute_tool \(name)", ofKind: .internal) { span in
-            span.attributes["gen_ai.operation.name"] = "execute_tool"
-            span.attributes["gen_ai.tool.name"] = name
-            span.attributes["zava.identity"] = principal.identity.profile
-            span.attributes["zava.auth"] = principal.source.rawValue
-            let reply = await body()
-            if let rows = reply.rowCount { span.attributes["zava.rows"] = rows }
-            if reply.isError {
-                span.attributes["error.type"] = "tool_error"
-                span.setStatus(SpanStatus(code: .error))
-            }
-            return reply
-        }
     }
 
     private func unknownTool(_ name: String, requestID: String) -> RPCError {

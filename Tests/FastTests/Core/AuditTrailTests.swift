@@ -146,6 +146,8 @@ import ZavaTesting
         #expect(try settings(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"]).exportsMetrics)
         #expect(try settings(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_METRICS_EXPORTER": "none"]).exportsMetrics == false)
         #expect(try settings(["OTEL_METRICS_EXPORTER": "otlp", "OTEL_SDK_DISABLED": "true"]).exportsMetrics == false)
+        #expect(try settings(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"]).exportsTraces)
+        #expect(try settings(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_EXPORTER": "none"]).exportsTraces == false)
         #expect(try settings(["OTEL_TRACES_EXPORTER": "none"]).openTelemetry == false)
         #expect(try settings(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_SDK_DISABLED": "true"]).openTelemetry == false)
         #expect(try settings(["ZAVA_AUDIT_LOG": "audit.jsonl"]).auditLogPath == "/tmp/audit.jsonl")

@@ -1,0 +1,2 @@
+// The generated types are SwiftProtobuf messages; their users serialise and parse them.
+@_exported import SwiftProtobuf

@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import OTLPTrace
+
+/// Tracing for one process: the tracer to install, and the task that exports its spans over
+/// OTLP/HTTP (protobuf) every `scheduleDelay`, or as soon as a batch is full, and once more at
+/// shutdown.
+///
+/// zava has its own tracer rather than swift-otel's because swift-otel 1.6 hands every span's
+/// start and end to another task through an `AsyncStream` (two thread wake-ups per span) and
+/// asks the kernel for every id; at four spans per tool call that cost more than the call
+/// (BENCHMARKS.md, "Observability"). The export format is the same: the OTLP protobuf.
+public final class TracingBackend: Sendable {
+    public let tracer: OTLPTracer
+    private let configuration: TracingConfiguration
+    private let buffer: SpanBuffer
+    private let encoding: OTLPSpanEncoding
+    private let logger: Logger
+
+    public init(configuration: TracingConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        encoding = try OTLPSpanEncoding(resource: configuration.resource)
+        self.logger = logger
+        buffer = SpanBuffer(capacity: configuration.maxQueueSize, batchSize: configuration.maxExportBatchSize)
+        tracer = OTLPTracer(sampler: configuration.sampler, ids: SpanIDGenerator(), buffer: buffer)
+    }
+
+    /// Exports until `shutdown`, then exports what is left.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [buffer, configuration] in
+                while (try? await Task.sleep(for: configuration.scheduleDelay)) != nil { buffer.tick() }
+            }
+            var failures = ExportFailures()
+            for await _ in buffer.ticks { await exportQueued(&failures) }
+            group.cancelAll()
+            await exportQueued(&failures)
+        }
+    }
+
+    /// Stops `run` after one last export.
+    public func shutdown() {
+        buffer.finish()
+    }
+
+    private func exportQueued(_ failures: inout ExportFailures) async {
+        let (spans, dropped) = buffer.take()
+        if dropped > 0 {
+            logger.warning("trace spans dropped: the export queue was full", metadata: ["dropped": "\(dropped)",
+                                                                                        "OTEL_BSP_MAX_QUEUE_SIZE": "\(configuration.maxQueueSize)"])
+        }
+        var start = spans.startIndex
+        while start < spans.endIndex {
+            let end = min(start + configuration.maxExportBatchSize, spans.endIndex)
+            do {
+                try await post(encoding.body(spans[start..<end]))
+                failures.succeeded()
+            } catch {
+                if failures.failed() {
+                    logger.warning("trace export failed; spans are dropped until it works again",
+                                   metadata: ["endpoint": "\(configuration.endpoint)", "error": "\(error)"])
+                }
+                // The rest of this pass is dropped with the batch: a collector that is down
+                // costs one timeout per pass (and at exit), not one per batch.
+                return
+            }
+            start = end
+        }
+    }
+
+    private func post(_ body: [UInt8]) async throws {
+        var request = HTTPClientRequest(url: configuration.endpoint.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-protobuf")
+        for (name, value) in configuration.headers { request.headers.replaceOrAdd(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(configuration.timeout / .nanoseconds(1))))
+        // The body is read to its end so the connection can be reused.
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard (200..<300).contains(response.status.code) else { throw ExportError(status: Int(response.status.code)) }
+    }
+}
+
+/// The collector answered an export with something other than success.
+struct ExportError: Error, CustomStringConvertible {
+    let status: Int
+    var description: String { "the collector answered HTTP \(status)" }
+}
+
+/// Export failures, so a collector that is down is reported once, not for every batch.
+struct ExportFailures {
+    private var failing = false
+
+    /// Whether this failure starts a run of them (and should be reported).
+    mutating func failed() -> Bool {
+        defer { failing = true }
+        return !failing
+    }
+
+    mutating func succeeded() { failing = false }
+}
