@@ -131,6 +131,16 @@ extension ExecutableTests {
         #expect(none.stdout.contains("(0 rows)"))
     }
 
+    @Test func anOTELValueZavaCannotUseStopsItWithTheVariablesName() throws {
+        try CLITests.provisioned()
+        for (key, value) in [("OTEL_TRACES_SAMPLER", "bogus"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")] {
+            let environment = CLITests.environment.merging(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9", key: value]) { $1 }
+            let command = try Subprocess.run(CLITests.binary.path, ["--as", "seattle", "-c", "select 1"], environment: environment)
+            #expect(command.status == 1 && command.stderr.contains("\(key)=\(value) cannot be used"), "\(command.stderr)")
+            #expect(!command.stdout.contains("1 row"), "zava ran a statement with a tracing setting it cannot use")
+        }
+    }
+
     @Test func tracesContinueTheCallersTraceIntoPostgreSQL() async throws {
         try CLITests.provisioned()
         let folder = try Self.scratch()
