@@ -7,9 +7,9 @@ import W3CTraceContext
 /// (opentelemetry-proto 1.9.0, the generated types of `OTLPTrace`).
 ///
 /// Each span is serialised by SwiftProtobuf; the three messages around them (request, resource
-/// spans, scope spans) are written here as the length-delimited fields they are. Serialising
-/// the whole request as one message works out every span's size once per level of nesting,
-/// and that was most of the exporter's time.
+/// spans, scope spans) are written here as the length-delimited fields they are: serialising
+/// the whole request as one message would work out every span's size once per level of
+/// nesting.
 struct OTLPSpanEncoding: Sendable {
     typealias Request = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
 

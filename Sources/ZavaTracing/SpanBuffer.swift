@@ -3,8 +3,8 @@ import NIOConcurrencyHelpers
 /// Ended spans waiting for export: a bounded queue that a span's end appends to under a lock,
 /// with no hand-over to another thread. The exporter takes what is there on its schedule, or
 /// as soon as a batch is full (the one wake-up: one per `batchSize` spans). The lock is a plain
-/// pthread mutex: `Synchronization.Mutex` is a priority-inheriting futex on Linux, and every
-/// contended span end went through the kernel.
+/// pthread mutex: `Synchronization.Mutex` is a priority-inheriting futex on Linux, which takes
+/// every contended lock through the kernel.
 final class SpanBuffer: Sendable {
     private struct State {
         var spans: [FinishedSpan] = []

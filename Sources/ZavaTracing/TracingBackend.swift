@@ -8,9 +8,9 @@ import OTLPTrace
 /// shutdown.
 ///
 /// zava has its own tracer rather than swift-otel's because swift-otel 1.6 hands every span's
-/// start and end to another task through an `AsyncStream` (two thread wake-ups per span) and
-/// asks the kernel for every id; at four spans per tool call that cost more than the call
-/// (BENCHMARKS.md, "Observability"). The export format is the same: the OTLP protobuf.
+/// start and end to another task through an `AsyncStream` (thread wake-ups per span) and asks
+/// the kernel for every id (BENCHMARKS.md, "Observability"). The export format is the same:
+/// the OTLP protobuf.
 public final class TracingBackend: Sendable {
     public let tracer: OTLPTracer
     private let configuration: TracingConfiguration
@@ -32,10 +32,11 @@ public final class TracingBackend: Sendable {
             group.addTask { [buffer, configuration] in
                 while (try? await Task.sleep(for: configuration.scheduleDelay)) != nil { buffer.tick() }
             }
-            var failures = ExportFailures()
-            for await _ in buffer.ticks { await exportQueued(&failures) }
+            // Whether the last export failed: a collector that is down is reported once.
+            var failing = false
+            for await _ in buffer.ticks { await exportQueued(&failing) }
             group.cancelAll()
-            await exportQueued(&failures)
+            await exportQueued(&failing)
         }
     }
 
@@ -44,7 +45,7 @@ public final class TracingBackend: Sendable {
         buffer.finish()
     }
 
-    private func exportQueued(_ failures: inout ExportFailures) async {
+    private func exportQueued(_ failing: inout Bool) async {
         let (spans, dropped) = buffer.take()
         if dropped > 0 {
             logger.warning("trace spans dropped: the export queue was full", metadata: ["dropped": "\(dropped)",
@@ -55,14 +56,15 @@ public final class TracingBackend: Sendable {
             let end = min(start + configuration.maxExportBatchSize, spans.endIndex)
             do {
                 try await post(encoding.body(spans[start..<end]))
-                failures.succeeded()
+                failing = false
             } catch {
-                if failures.failed() {
+                if !failing {
                     logger.warning("trace export failed; spans are dropped until it works again",
                                    metadata: ["endpoint": "\(configuration.endpoint)", "error": "\(error)"])
                 }
                 // The rest of this pass is dropped with the batch: a collector that is down
                 // costs one timeout per pass (and at exit), not one per batch.
+                failing = true
                 return
             }
             start = end
@@ -75,7 +77,7 @@ public final class TracingBackend: Sendable {
         request.headers.add(name: "Content-Type", value: "application/x-protobuf")
         for (name, value) in configuration.headers { request.headers.replaceOrAdd(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(configuration.timeout / .nanoseconds(1))))
+        let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(configuration.timeout))
         // The body is read to its end so the connection can be reused.
         _ = try await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(response.status.code) else { throw ExportError(status: Int(response.status.code)) }
@@ -86,17 +88,4 @@ public final class TracingBackend: Sendable {
 struct ExportError: Error, CustomStringConvertible {
     let status: Int
     var description: String { "the collector answered HTTP \(status)" }
-}
-
-/// Export failures, so a collector that is down is reported once, not for every batch.
-struct ExportFailures {
-    private var failing = false
-
-    /// Whether this failure starts a run of them (and should be reported).
-    mutating func failed() -> Bool {
-        defer { failing = true }
-        return !failing
-    }
-
-    mutating func succeeded() { failing = false }
 }

@@ -23,7 +23,7 @@ public struct TracingConfiguration: Sendable, Equatable {
     /// Reads `environment` (the `OTEL_*` values); a value that cannot be used is an error naming it.
     public init(environment: [String: String]) throws {
         func value(_ key: String) -> String? {
-            environment[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+            environment[key].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         func milliseconds(_ keys: [String], default fallback: Int) throws -> Duration {
             guard let key = keys.first(where: { value($0) != nil }), let text = value(key) else { return .milliseconds(fallback) }
@@ -40,7 +40,7 @@ public struct TracingConfiguration: Sendable, Equatable {
         if let transport = value(protocolKey), transport != "http/protobuf" {
             throw TracingConfigurationError(key: protocolKey, value: transport, expected: "http/protobuf (the OTLP/HTTP exporter zava has)")
         }
-        if let exporter = value("OTEL_TRACES_EXPORTER"), !["otlp", "none"].contains(exporter) {
+        if let exporter = value("OTEL_TRACES_EXPORTER"), !["otlp", "none"].contains(exporter.lowercased()) {
             throw TracingConfigurationError(key: "OTEL_TRACES_EXPORTER", value: exporter, expected: "otlp or none")
         }
         if let endpoint = value("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {

@@ -169,6 +169,8 @@ import ZavaTesting
             tracer.startSpan("span \(number)", context: .topLevel, ofKind: .internal, at: DefaultTracerClock.now,
                              function: #function, file: #fileID, line: #line).end()
         }
+        // Finished, the stream gives the tick it holds, or nil when there was none.
+        buffer.finish()
         #expect(await ticks.next() != nil, "the second span filled a batch")
         let (spans, dropped) = buffer.take()
         #expect(spans.count == 3 && dropped == 2)
