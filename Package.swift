@@ -20,8 +20,8 @@ let package = Package(
         // OTLP over HTTP only: the gRPC exporter's dependencies would double the build.
         // Metrics over OTLP/HTTP; traces have zava's own tracer (ZavaTracing), exported as the same OTLP protobuf.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
-        // Already in the graph through swift-otel; named for the tracer: W3C trace context and the
-        // export request. OTLP's generated types are a local package (see its manifest for why).
+        // Already in the graph through swift-otel; named for the tracer: W3C trace context. OTLP's
+        // generated types, a local package (see its manifest for why), read exports back in tests.
         .package(path: "Packages/OTLPTrace"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -60,7 +60,6 @@ let package = Package(
             dependencies: [
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-                .product(name: "OTLPTrace", package: "OTLPTrace"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

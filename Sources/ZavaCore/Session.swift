@@ -158,11 +158,15 @@ public struct Session: Sendable {
             return try await observed(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
                                       span: nil, recorded: true)
         }
-        return try await withSpan(shape.summary, ofKind: .client) { span in
-            span.attributes["db.system.name"] = "postgresql"
-            span.attributes["db.query.summary"] = shape.summary
-            span.attributes["db.query.text"] = shape.normalized
-            span.attributes["zava.identity"] = identity?.profile ?? "catalog"
+        return try await TraceContext.withSpan(shape.summary, ofKind: .client) { span in
+            // One assignment, into room made once (the row count or the error comes later).
+            var attributes = SpanAttributes()
+            attributes.reserveCapacity(6)
+            attributes.set("db.system.name", value: "postgresql")
+            attributes.set("db.query.summary", value: .string(shape.summary))
+            attributes.set("db.query.text", value: .string(shape.normalized))
+            attributes.set("zava.identity", value: .string(identity?.profile ?? "catalog"))
+            span.attributes = attributes
             return try await observed(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
                                       span: span, recorded: recorded)
         }
@@ -171,12 +175,12 @@ public struct Session: Sendable {
     /// The statement with its outcome on its span (when tracing) and in the audit trail (when auditing).
     private func observed(_ sql: String, _ shape: StatementFingerprint, parameters: [String?], settings: [String: String],
                           byteLimit: Int, into sink: RowSink, span: (any Span)?, recorded: Bool) async throws -> StatementSummary {
-        let traceparent = span == nil ? nil : TraceContext.traceparent()
+        let traceparent = span.flatMap { TraceContext.traceparent(of: $0.context) }
         let started = ContinuousClock.now
         do {
             let summary = try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
                                          traceparent: traceparent)
-            span?.attributes["db.response.returned_rows"] = summary.rowCount
+            span?.attributes.set("db.response.returned_rows", value: .int64(Int64(summary.rowCount)))
             if recorded {
                 try record(shape, traceparent: traceparent, started: started, rows: summary.rowCount,
                            truncated: summary.truncated, outcome: .ok)
@@ -185,8 +189,8 @@ public struct Session: Sendable {
         } catch {
             let sqlState = (error as? DatabaseError)?.sqlState ?? (error as? ConnectionError).map { _ in "08006" } ?? "zava"
             if let span {
-                span.attributes["db.response.status_code"] = sqlState
-                span.attributes["error.type"] = sqlState
+                span.attributes.set("db.response.status_code", value: .string(sqlState))
+                span.attributes.set("error.type", value: .string(sqlState))
                 span.setStatus(SpanStatus(code: .error))
             }
             if recorded {

@@ -60,7 +60,7 @@ public actor ConnectionPool {
         let started = TraceContext.isOn ? DefaultTracerClock.now : nil
         let connection = try await acquire(keys)
         if let started, DefaultTracerClock.now.nanosecondsSinceEpoch >= started.nanosecondsSinceEpoch + Self.tracedWait {
-            InstrumentationSystem.tracer.startSpan("acquire connection", ofKind: .internal, at: started).end()
+            TraceContext.startSpan("acquire connection", ofKind: .internal, at: started).end()
         }
         do {
             let value = try await body(connection)

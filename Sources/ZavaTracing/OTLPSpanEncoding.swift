@@ -1,153 +1,121 @@
-import Foundation
-import OTLPTrace
 import Tracing
 import W3CTraceContext
 
-/// Finished spans as the body of an OTLP/HTTP export: an `ExportTraceServiceRequest`
-/// (opentelemetry-proto 1.9.0, the generated types of `OTLPTrace`).
-///
-/// Each span is serialised by SwiftProtobuf; the three messages around them (request, resource
-/// spans, scope spans) are written here as the length-delimited fields they are: serialising
-/// the whole request as one message would work out every span's size once per level of
-/// nesting.
+/// Finished spans as the body of an OTLP/HTTP export: an `ExportTraceServiceRequest` of
+/// opentelemetry-proto 1.9.0 (`opentelemetry/proto/trace/v1/trace.proto` and the files it
+/// imports; the field numbers below are theirs), written straight from the spans by
+/// `ProtobufWriter`. SwiftProtobuf's generated messages cost an object per attribute value and
+/// an exclusivity check per field; they stay in the tests (`OTLPTrace`), which read every export
+/// back with them.
 struct OTLPSpanEncoding: Sendable {
-    typealias Request = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
-
-    /// `Resource`, serialised once.
+    /// `Resource { attributes = 1 }`, serialised once.
     private let resource: [UInt8]
-    /// `InstrumentationScope`, serialised once.
+    /// `InstrumentationScope { name = 1 }`, serialised once.
     private let scope: [UInt8]
 
-    init(resource attributes: [String: String]) throws {
-        var resource = Opentelemetry_Proto_Resource_V1_Resource()
-        resource.attributes = attributes.sorted { $0.key < $1.key }.map { Self.keyValue($0.key, .string($0.value)) }
-        self.resource = try resource.serializedBytes()
-        var scope = Opentelemetry_Proto_Common_V1_InstrumentationScope()
-        scope.name = "zava"
-        self.scope = try scope.serializedBytes()
-    }
-
-    /// `ExportTraceServiceRequest { resource_spans = 1: ResourceSpans { resource = 1, scope_spans = 2:
-    /// ScopeSpans { scope = 1, spans = 2 } } }`.
-    func body(_ spans: some Collection<FinishedSpan>) throws -> [UInt8] {
-        var scopeSpans: [UInt8] = []
-        Self.append(field: 1, scope, to: &scopeSpans)
-        for finished in spans { Self.append(field: 2, try Self.span(finished).serializedBytes(), to: &scopeSpans) }
-        var resourceSpans: [UInt8] = []
-        resourceSpans.reserveCapacity(scopeSpans.count + resource.count + 16)
-        Self.append(field: 1, resource, to: &resourceSpans)
-        Self.append(field: 2, scopeSpans, to: &resourceSpans)
-        var request: [UInt8] = []
-        request.reserveCapacity(resourceSpans.count + 8)
-        Self.append(field: 1, resourceSpans, to: &request)
-        return request
-    }
-
-    /// A length-delimited field (wire type 2): tag, length, bytes.
-    private static func append(field: UInt64, _ bytes: [UInt8], to output: inout [UInt8]) {
-        appendVarint(field << 3 | 2, to: &output)
-        appendVarint(UInt64(bytes.count), to: &output)
-        output.append(contentsOf: bytes)
-    }
-
-    private static func appendVarint(_ value: UInt64, to output: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            output.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
+    init(resource attributes: [String: String]) {
+        var resource = ProtobufWriter()
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            resource.message(1) { Self.keyValue(key, .string(value), into: &$0) }
         }
-        output.append(UInt8(value))
+        self.resource = resource.bytes
+        var scope = ProtobufWriter()
+        scope.string(1, "zava")
+        self.scope = scope.bytes
     }
 
-    static func span(_ finished: FinishedSpan) -> Opentelemetry_Proto_Trace_V1_Span {
-        var span = Opentelemetry_Proto_Trace_V1_Span()
-        span.traceID = data(finished.context.traceID)
-        span.spanID = data(finished.context.spanID)
-        if let parent = finished.parentSpanID { span.parentSpanID = data(parent) }
-        if let state = finished.context.traceStateHeaderValue { span.traceState = state }
-        span.flags = UInt32(finished.context.flags.rawValue)
-        span.name = finished.name
-        span.kind = kind(finished.kind)
-        span.startTimeUnixNano = finished.startNanoseconds
-        span.endTimeUnixNano = finished.endNanoseconds
-        span.attributes = attributes(finished.attributes)
-        span.events = finished.events.map { event in
-            var encoded = Opentelemetry_Proto_Trace_V1_Span.Event()
-            encoded.name = event.name
-            encoded.timeUnixNano = event.nanosecondsSinceEpoch
-            encoded.attributes = attributes(event.attributes)
-            return encoded
+    /// `ExportTraceServiceRequest { resource_spans = 1: ResourceSpans { resource = 1,
+    /// scope_spans = 2: ScopeSpans { scope = 1, spans = 2 } } }`.
+    func body(_ spans: some Collection<FinishedSpan>) -> [UInt8] {
+        var request = ProtobufWriter(capacity: 512 * spans.count + 256)
+        request.message(1) { resourceSpans in
+            resourceSpans.serialized(1, resource)
+            resourceSpans.message(2) { scopeSpans in
+                scopeSpans.serialized(1, scope)
+                for span in spans { scopeSpans.message(2) { Self.span(span, into: &$0) } }
+            }
         }
-        span.links = finished.links.compactMap { link in
-            guard let linked = link.context.spanContext else { return nil }
-            var encoded = Opentelemetry_Proto_Trace_V1_Span.Link()
-            encoded.traceID = data(linked.traceID)
-            encoded.spanID = data(linked.spanID)
-            if let state = linked.traceStateHeaderValue { encoded.traceState = state }
-            encoded.attributes = attributes(link.attributes)
-            return encoded
-        }
-        if let status = finished.status {
-            span.status.code = status.code == .ok ? .ok : .error
-            if let message = status.message { span.status.message = message }
-        }
-        return span
+        return request.bytes
     }
 
-    private static func kind(_ kind: SpanKind) -> Opentelemetry_Proto_Trace_V1_Span.SpanKind {
+    /// `Span`: ids 1, 2, 4; trace_state 3; name 5; kind 6; start and end 7, 8; attributes 9;
+    /// events 11; links 13; status 15; flags 16.
+    static func span(_ span: FinishedSpan, into out: inout ProtobufWriter) {
+        withUnsafeBytes(of: span.context.traceID.bytes) { out.bytes(1, $0) }
+        withUnsafeBytes(of: span.context.spanID.bytes) { out.bytes(2, $0) }
+        if let state = span.context.traceStateHeaderValue { out.string(3, state) }
+        if let parent = span.parentSpanID { withUnsafeBytes(of: parent.bytes) { out.bytes(4, $0) } }
+        out.string(5, span.name)
+        out.varint(6, kind(span.kind))
+        out.fixed64(7, span.startNanoseconds)
+        out.fixed64(8, span.endNanoseconds)
+        span.attributes.forEach { key, value in out.message(9) { keyValue(key, value, into: &$0) } }
+        for event in span.events {
+            // Event { time_unix_nano = 1, name = 2, attributes = 3 }
+            out.message(11) { out in
+                out.fixed64(1, event.nanosecondsSinceEpoch)
+                out.string(2, event.name)
+                event.attributes.forEach { key, value in out.message(3) { keyValue(key, value, into: &$0) } }
+            }
+        }
+        for link in span.links {
+            guard let linked = link.context.spanContext else { continue }
+            // Link { trace_id = 1, span_id = 2, trace_state = 3, attributes = 4 }
+            out.message(13) { out in
+                withUnsafeBytes(of: linked.traceID.bytes) { out.bytes(1, $0) }
+                withUnsafeBytes(of: linked.spanID.bytes) { out.bytes(2, $0) }
+                if let state = linked.traceStateHeaderValue { out.string(3, state) }
+                link.attributes.forEach { key, value in out.message(4) { keyValue(key, value, into: &$0) } }
+            }
+        }
+        if let status = span.status {
+            // Status { message = 2, code = 3 (OK 1, ERROR 2) }
+            out.message(15) { out in
+                if let message = status.message { out.string(2, message) }
+                out.varint(3, status.code == .ok ? 1 : 2)
+            }
+        }
+        out.fixed32(16, UInt32(span.context.flags.rawValue))
+    }
+
+    /// `SpanKind`: INTERNAL 1, SERVER 2, CLIENT 3, PRODUCER 4, CONSUMER 5.
+    private static func kind(_ kind: SpanKind) -> UInt64 {
         switch kind {
-        case .server: .server
-        case .client: .client
-        case .producer: .producer
-        case .consumer: .consumer
-        case .internal: .internal
+        case .internal: 1
+        case .server: 2
+        case .client: 3
+        case .producer: 4
+        case .consumer: 5
         }
     }
 
-    private static func attributes(_ attributes: SpanAttributes) -> [Opentelemetry_Proto_Common_V1_KeyValue] {
-        var encoded: [Opentelemetry_Proto_Common_V1_KeyValue] = []
-        encoded.reserveCapacity(attributes.count)
-        attributes.forEach { key, attribute in encoded.append(keyValue(key, attribute)) }
-        return encoded
+    /// `KeyValue { key = 1, value = 2 }`.
+    private static func keyValue(_ key: String, _ attribute: SpanAttribute, into out: inout ProtobufWriter) {
+        out.string(1, key)
+        out.message(2) { value(attribute, into: &$0) }
     }
 
-    private static func keyValue(_ key: String, _ attribute: SpanAttribute) -> Opentelemetry_Proto_Common_V1_KeyValue {
-        var keyValue = Opentelemetry_Proto_Common_V1_KeyValue()
-        keyValue.key = key
-        keyValue.value = value(attribute)
-        return keyValue
-    }
-
-    private static func value(_ attribute: SpanAttribute) -> Opentelemetry_Proto_Common_V1_AnyValue {
-        var value = Opentelemetry_Proto_Common_V1_AnyValue()
-        func array(_ values: [Opentelemetry_Proto_Common_V1_AnyValue]) -> Opentelemetry_Proto_Common_V1_ArrayValue {
-            var array = Opentelemetry_Proto_Common_V1_ArrayValue()
-            array.values = values
-            return array
+    /// `AnyValue`, a `oneof`: string 1, bool 2, int 3, double 4, array 5 (`ArrayValue { values = 1 }`).
+    private static func value(_ attribute: SpanAttribute, into out: inout ProtobufWriter) {
+        func array<Element>(_ elements: [Element], _ each: (Element) -> SpanAttribute) {
+            out.message(5) { array in
+                for element in elements { array.message(1) { value(each(element), into: &$0) } }
+            }
         }
         switch attribute {
-        case .int32(let number): value.intValue = Int64(number)
-        case .int64(let number): value.intValue = number
-        case .double(let number): value.doubleValue = number
-        case .bool(let flag): value.boolValue = flag
-        case .string(let text): value.stringValue = text
-        case .stringConvertible(let item): value.stringValue = item.description
-        case .int32Array(let numbers): value.arrayValue = array(numbers.map { Self.value(.int64(Int64($0))) })
-        case .int64Array(let numbers): value.arrayValue = array(numbers.map { Self.value(.int64($0)) })
-        case .doubleArray(let numbers): value.arrayValue = array(numbers.map { Self.value(.double($0)) })
-        case .boolArray(let flags): value.arrayValue = array(flags.map { Self.value(.bool($0)) })
-        case .stringArray(let texts): value.arrayValue = array(texts.map { Self.value(.string($0)) })
-        case .stringConvertibleArray(let items): value.arrayValue = array(items.map { Self.value(.string($0.description)) })
-        default: value.stringValue = "\(attribute)"
+        case .int32(let number): out.varint(3, UInt64(bitPattern: Int64(number)), always: true)
+        case .int64(let number): out.varint(3, UInt64(bitPattern: number), always: true)
+        case .double(let number): out.fixed64(4, number.bitPattern, always: true)
+        case .bool(let flag): out.varint(2, flag ? 1 : 0, always: true)
+        case .string(let text): out.string(1, text, always: true)
+        case .stringConvertible(let item): out.string(1, item.description, always: true)
+        case .int32Array(let numbers): array(numbers) { .int64(Int64($0)) }
+        case .int64Array(let numbers): array(numbers) { .int64($0) }
+        case .doubleArray(let numbers): array(numbers) { .double($0) }
+        case .boolArray(let flags): array(flags) { .bool($0) }
+        case .stringArray(let texts): array(texts) { .string($0) }
+        case .stringConvertibleArray(let items): array(items) { .string($0.description) }
+        default: out.string(1, "\(attribute)", always: true)
         }
-        return value
-    }
-
-    private static func data(_ id: TraceID) -> Data {
-        withUnsafeBytes(of: id.bytes) { Data($0) }
-    }
-
-    private static func data(_ id: SpanID) -> Data {
-        withUnsafeBytes(of: id.bytes) { Data($0) }
     }
 }

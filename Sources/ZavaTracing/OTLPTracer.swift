@@ -49,7 +49,7 @@ public struct OTLPTracer: Tracer {
     public func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
         where Inject.Carrier == Carrier {
         guard let spanContext = context.spanContext else { return }
-        injector.inject(spanContext.traceParentHeaderValue, forKey: "traceparent", into: &carrier)
+        injector.inject(spanContext.traceparent, forKey: "traceparent", into: &carrier)
         if let state = spanContext.traceStateHeaderValue { injector.inject(state, forKey: "tracestate", into: &carrier) }
     }
 }

@@ -7,11 +7,17 @@ import NIOConcurrencyHelpers
 /// every contended lock through the kernel.
 final class SpanBuffer: Sendable {
     private struct State {
-        var spans: [FinishedSpan] = []
+        /// Room for a batch, made when the queue is emptied rather than by doublings as spans end.
+        var spans: [FinishedSpan]
         var dropped = 0
+
+        init(batchSize: Int) {
+            spans = []
+            spans.reserveCapacity(batchSize)
+        }
     }
 
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
     private let capacity: Int
     private let batchSize: Int
     /// A tick asks the exporter to export now.
@@ -21,6 +27,7 @@ final class SpanBuffer: Sendable {
     init(capacity: Int, batchSize: Int) {
         self.capacity = capacity
         self.batchSize = batchSize
+        state = NIOLockedValueBox(State(batchSize: batchSize))
         (ticks, ticking) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -39,8 +46,9 @@ final class SpanBuffer: Sendable {
 
     /// Everything queued, and how many spans were dropped since the last time.
     func take() -> (spans: [FinishedSpan], dropped: Int) {
-        state.withLockedValue { state in
-            defer { state = State() }
+        let emptied = State(batchSize: batchSize)
+        return state.withLockedValue { state in
+            defer { state = emptied }
             return (state.spans, state.dropped)
         }
     }

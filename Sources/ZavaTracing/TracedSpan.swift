@@ -24,8 +24,8 @@ public final class TracedSpan: Span, @unchecked Sendable {
 
     private struct State {
         var name: String
-        /// Room for the attributes zava sets on a span, so they go in without a rehash.
-        var attributes = SpanAttributes(Dictionary(minimumCapacity: 8))
+        /// Empty until set: zava assigns a span's attributes in one go.
+        var attributes = SpanAttributes()
         var status: SpanStatus?
         var events: [SpanEvent] = []
         var links: [SpanLink] = []

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
-import OTLPTrace
 
 /// Tracing for one process: the tracer to install, and the task that exports its spans over
 /// OTLP/HTTP (protobuf) every `scheduleDelay`, or as soon as a batch is full, and once more at
@@ -20,7 +19,7 @@ public final class TracingBackend: Sendable {
 
     public init(configuration: TracingConfiguration, logger: Logger) throws {
         self.configuration = configuration
-        encoding = try OTLPSpanEncoding(resource: configuration.resource)
+        encoding = OTLPSpanEncoding(resource: configuration.resource)
         self.logger = logger
         buffer = SpanBuffer(capacity: configuration.maxQueueSize, batchSize: configuration.maxExportBatchSize)
         tracer = OTLPTracer(sampler: configuration.sampler, ids: SpanIDGenerator(), buffer: buffer)

@@ -29,7 +29,7 @@ struct Telemetry: Sendable {
         var tracing: TracingBackend?
         if settings.exportsTraces {
             let backend = try TracingBackend(configuration: try TracingConfiguration(environment: settings.otelValues), logger: diagnostics)
-            InstrumentationSystem.bootstrap(backend.tracer)
+            TraceContext.bootstrap(backend.tracer)
             tracing = backend
         }
         var metricsFactory: (any MetricsFactory)?

@@ -50,7 +50,7 @@ if which == "spans" {
     var quiet = Logger(label: "zava-bench")
     quiet.logLevel = .critical
     let backend = try TracingBackend(configuration: configuration, logger: quiet)
-    InstrumentationSystem.bootstrap(backend.tracer)
+    TraceContext.bootstrap(backend.tracer)
     let clock = ContinuousClock()
     let calls = 100_000
     func microseconds(_ duration: Duration) -> Double {
@@ -58,32 +58,43 @@ if which == "spans" {
     }
     let start = clock.now
     for index in 0..<calls {
-        await withSpan("POST /mcp", ofKind: .server) { span in
-            span.attributes["http.request.method"] = "POST"
-            span.attributes["http.route"] = "/mcp"
-            span.attributes["url.path"] = "/mcp"
-            span.attributes["url.scheme"] = "http"
-            span.attributes["server.port"] = 8000
-            span.attributes["user_agent.original"] = "zava-bench"
-            await withSpan("tools/call execute_sales_query", ofKind: .server) { span in
-                span.attributes["mcp.method.name"] = "tools/call"
-                span.attributes["mcp.protocol.version"] = "2025-11-25"
-                span.attributes["jsonrpc.request.id"] = "\(index)"
-                span.attributes["gen_ai.tool.name"] = "execute_sales_query"
-                span.attributes["gen_ai.operation.name"] = "execute_tool"
-                span.attributes["zava.identity"] = "seattle"
-                span.attributes["zava.auth"] = "header"
-                await withSpan("SELECT retail.orders", ofKind: .client) { span in
-                    span.attributes["db.system.name"] = "postgresql"
-                    span.attributes["db.query.summary"] = "SELECT retail.orders"
-                    span.attributes["db.query.text"] = "SELECT order_id FROM retail.orders WHERE order_id = $1"
-                    span.attributes["zava.identity"] = "seattle"
-                    _ = TraceContext.traceparent()
-                    span.attributes["db.response.returned_rows"] = 1
-                }
+        // As MCPEndpoint and Session make them: the HTTP span passes its context on explicitly,
+        // the other two are the current context while they run; attributes set in one go.
+        let http = TraceContext.startSpan("POST /mcp", context: .topLevel, ofKind: .server)
+        var attributes = SpanAttributes()
+        attributes.reserveCapacity(8)
+        attributes.set("http.request.method", value: "POST")
+        attributes.set("http.route", value: "/mcp")
+        attributes.set("url.path", value: "/mcp")
+        attributes.set("url.scheme", value: "http")
+        attributes.set("server.port", value: .int64(8000))
+        attributes.set("user_agent.original", value: "zava-bench")
+        await TraceContext.withSpan("tools/call execute_sales_query", context: http.context, ofKind: .server) { span in
+            var attributes = SpanAttributes()
+            attributes.reserveCapacity(10)
+            attributes.set("mcp.method.name", value: "tools/call")
+            attributes.set("mcp.protocol.version", value: "2025-11-25")
+            attributes.set("jsonrpc.request.id", value: .string("\(index)"))
+            attributes.set("gen_ai.tool.name", value: "execute_sales_query")
+            attributes.set("gen_ai.operation.name", value: "execute_tool")
+            attributes.set("zava.identity", value: "seattle")
+            attributes.set("zava.auth", value: "header")
+            await TraceContext.withSpan("SELECT retail.orders", ofKind: .client) { span in
+                var attributes = SpanAttributes()
+                attributes.reserveCapacity(6)
+                attributes.set("db.system.name", value: "postgresql")
+                attributes.set("db.query.summary", value: "SELECT retail.orders")
+                attributes.set("db.query.text", value: "SELECT order_id FROM retail.orders WHERE order_id = $1")
+                attributes.set("zava.identity", value: "seattle")
+                span.attributes = attributes
+                _ = TraceContext.traceparent(of: span.context)
+                span.attributes.set("db.response.returned_rows", value: .int64(1))
             }
-            span.attributes["http.response.status_code"] = 200
+            span.attributes = attributes
         }
+        attributes.set("http.response.status_code", value: .int64(200))
+        http.attributes = attributes
+        http.end()
     }
     let perCall = microseconds(clock.now - start) / Double(calls)
     print(String(format: "spans of one MCP call (3 spans, 20 attributes, the statement's traceparent; %d calls): %.1f µs per call", calls, perCall))

@@ -37,33 +37,40 @@ struct MCPEndpoint: Sendable {
         return refuse(refusal, id: nil, method: request.method.rawValue, requestID: Self.newRequestID())
     }
 
-    /// With tracing on, the request is a server span continuing the caller's `traceparent`.
+    /// With tracing on, the request is a server span continuing the caller's `traceparent`. Its
+    /// context goes to the MCP method's span as an argument: no task-local binding for a span
+    /// whose only child is made here.
     func respond(_ request: Request, context: MCPRequestContext) async -> Response {
-        guard TraceContext.isOn else { return await handle(request, context: context) }
+        guard TraceContext.isOn else { return await handle(request, context: context, trace: nil) }
         let parent = TraceContext.continuing(traceparent: request.headers[Self.traceparentField],
                                              tracestate: request.headers[Self.tracestateField],
                                              from: ServiceContext.current ?? .topLevel)
-        return await withSpan("\(request.method.rawValue) \(configuration.path)", context: parent, ofKind: .server) { span in
-            span.attributes["http.request.method"] = request.method.rawValue
-            span.attributes["http.route"] = configuration.path
-            span.attributes["url.path"] = configuration.path
-            span.attributes["url.scheme"] = "http"
-            if let port = listening.port { span.attributes["server.port"] = port }
-            if let agent = request.headers[.userAgent] { span.attributes["user_agent.original"] = String(agent.prefix(256)) }
-            let response = await handle(request, context: context)
-            span.attributes["http.response.status_code"] = Int(response.status.code)
-            if response.status.code >= 500 {
-                span.attributes["error.type"] = "\(response.status.code)"
-                span.setStatus(SpanStatus(code: .error))
-            }
-            return response
+        let span = TraceContext.startSpan("\(request.method.rawValue) \(configuration.path)", context: parent, ofKind: .server)
+        defer { span.end() }
+        // Set in one assignment, into room made once: each attribute set on the span takes its
+        // lock, and a dictionary grown one key at a time is copied at every doubling.
+        var attributes = SpanAttributes()
+        attributes.reserveCapacity(8)
+        attributes.set("http.request.method", value: .string(request.method.rawValue))
+        attributes.set("http.route", value: .string(configuration.path))
+        attributes.set("url.path", value: .string(configuration.path))
+        attributes.set("url.scheme", value: "http")
+        if let port = listening.port { attributes.set("server.port", value: .int64(Int64(port))) }
+        if let agent = request.headers[.userAgent] { attributes.set("user_agent.original", value: .string(String(agent.prefix(256)))) }
+        let response = await handle(request, context: context, trace: span.context)
+        attributes.set("http.response.status_code", value: .int64(Int64(response.status.code)))
+        if response.status.code >= 500 {
+            attributes.set("error.type", value: .string("\(response.status.code)"))
+            span.setStatus(SpanStatus(code: .error))
         }
+        span.attributes = attributes
+        return response
     }
 
     static let traceparentField = HTTPFieldName("traceparent")!
     static let tracestateField = HTTPFieldName("tracestate")!
 
-    private func handle(_ request: Request, context: MCPRequestContext) async -> Response {
+    private func handle(_ request: Request, context: MCPRequestContext, trace: ServiceContext?) async -> Response {
         if let refusal = refusingForeignOrigin(request) { return refusal }
         let requestID = Self.newRequestID()
         let method = request.method.rawValue
@@ -136,7 +143,7 @@ struct MCPEndpoint: Sendable {
             return Response(status: .accepted)
         }
         inFlight.begin(requestID, channel: context.channel, rpcKey: sessionID.map { Self.rpcKey(session: $0, id: id) })
-        let outcome = await traced(message, revision: revision, sessionID: sessionID, principal: principal) {
+        let outcome = await traced(message, revision: revision, sessionID: sessionID, principal: principal, parent: trace) {
             await engine.answer(message, revision: revision, principal: principal, requestID: requestID)
         }
         inFlight.end(requestID)
@@ -150,40 +157,45 @@ struct MCPEndpoint: Sendable {
 
     /// The MCP method as a span of its own (OpenTelemetry's MCP conventions), a child of the
     /// `traceparent` in the request's `_meta` when the client sent one (2026-07-28), else of the
-    /// HTTP request's span. For `tools/call` it is also the tool's execution span (the GenAI
-    /// conventions let the MCP span stand for it): the statements' spans are its children.
+    /// HTTP request's span (`parent`). For `tools/call` it is also the tool's execution span (the
+    /// GenAI conventions let the MCP span stand for it): the statements' spans are its children.
     private func traced(_ message: RPCRequest, revision: ProtocolRevision, sessionID: String?, principal: Principal,
-                        _ body: () async -> Result<JSON, RPCError>) async -> Result<JSON, RPCError> {
+                        parent: ServiceContext?, _ body: () async -> Result<JSON, RPCError>) async -> Result<JSON, RPCError> {
         guard TraceContext.isOn else { return await body() }
         let target = message.method == "tools/call" || message.method == "prompts/get" ? message.params["name"]?.string : nil
         let parent = TraceContext.continuing(traceparent: message.meta?["traceparent"]?.string,
                                              tracestate: message.meta?["tracestate"]?.string,
-                                             from: ServiceContext.current ?? .topLevel)
+                                             from: parent ?? ServiceContext.current ?? .topLevel)
         let name = target.map { "\(message.method) \($0.prefix(64))" } ?? message.method
-        return await withSpan(name, context: parent, ofKind: .server) { span in
-            span.attributes["mcp.method.name"] = message.method
-            span.attributes["mcp.protocol.version"] = revision.rawValue
-            if let sessionID { span.attributes["mcp.session.id"] = sessionID }
-            if let id = message.id { span.attributes["jsonrpc.request.id"] = String(String(decoding: JSONWriter.bytes(id.json), as: UTF8.self).prefix(128)) }
-            if message.method == "tools/call", let target {
-                span.attributes["gen_ai.tool.name"] = String(target.prefix(64))
-                span.attributes["gen_ai.operation.name"] = "execute_tool"
+        return await TraceContext.withSpan(name, context: parent, ofKind: .server) { span in
+            var attributes = SpanAttributes()
+            attributes.reserveCapacity(10)
+            attributes.set("mcp.method.name", value: .string(message.method))
+            attributes.set("mcp.protocol.version", value: .string(revision.rawValue))
+            if let sessionID { attributes.set("mcp.session.id", value: .string(sessionID)) }
+            if let id = message.id {
+                attributes.set("jsonrpc.request.id", value: .string(String(String(decoding: JSONWriter.bytes(id.json), as: UTF8.self).prefix(128))))
             }
-            span.attributes["zava.identity"] = principal.identity.profile
-            span.attributes["zava.auth"] = principal.source.rawValue
+            if message.method == "tools/call", let target {
+                attributes.set("gen_ai.tool.name", value: .string(String(target.prefix(64))))
+                attributes.set("gen_ai.operation.name", value: "execute_tool")
+            }
+            attributes.set("zava.identity", value: .string(principal.identity.profile))
+            attributes.set("zava.auth", value: .string(principal.source.rawValue))
             let outcome = await body()
             switch outcome {
             case .failure(let error):
-                span.attributes["rpc.response.status_code"] = "\(error.code)"
-                span.attributes["error.type"] = "\(error.code)"
+                attributes.set("rpc.response.status_code", value: .string("\(error.code)"))
+                attributes.set("error.type", value: .string("\(error.code)"))
                 span.setStatus(SpanStatus(code: .error))
             case .success(let result):
                 // A tool's failure is a result with `isError`, not a JSON-RPC error.
                 if case .bool(true) = result["isError"] {
-                    span.attributes["error.type"] = "tool_error"
+                    attributes.set("error.type", value: "tool_error")
                     span.setStatus(SpanStatus(code: .error))
                 }
             }
+            span.attributes = attributes
             return outcome
         }
     }

@@ -11,6 +11,8 @@ import ZavaTesting
 /// W3C propagation, what a span keeps, the OTLP encoding read back with the generated types, and
 /// the exporter against a stand-in collector.
 @Suite struct TracerTests {
+    typealias ExportRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+
     static let caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
     func tracer(_ sampler: Sampler = .alwaysOn, capacity: Int = 64, batch: Int = 64) -> (OTLPTracer, SpanBuffer) {
@@ -189,8 +191,8 @@ import ZavaTesting
         span.attributes["zava.names"] = ["a", "b"]
         span.setStatus(SpanStatus(code: .error, message: "tool error"))
         span.end()
-        let bytes = try OTLPSpanEncoding(resource: ["service.name": "zava"]).body(buffer.take().spans)
-        let request = try OTLPSpanEncoding.Request(serializedBytes: bytes)
+        let bytes = OTLPSpanEncoding(resource: ["service.name": "zava"]).body(buffer.take().spans)
+        let request = try ExportRequest(serializedBytes: bytes)
         #expect(request.resourceSpans.count == 1 && request.resourceSpans.first?.scopeSpans.count == 1)
         let resourceSpans = try #require(request.resourceSpans.first)
         #expect(resourceSpans.resource.attributes.first { $0.key == "service.name" }?.value.stringValue == "zava")
@@ -208,6 +210,59 @@ import ZavaTesting
         #expect(attribute("zava.names")?.arrayValue.values.map(\.stringValue) == ["a", "b"])
         #expect(encoded.status.code == .error && encoded.status.message == "tool error")
         #expect(encoded.endTimeUnixNano >= encoded.startTimeUnixNano && encoded.startTimeUnixNano > 1_700_000_000 * 1_000_000_000)
+    }
+
+    /// The hand-written writer against the generated reader on what a short test above does
+    /// not reach: zero values of a `oneof` (present, not dropped), negative numbers, lengths of
+    /// more than one varint byte at every level, events, links, the trace state and flags.
+    @Test func theEncodingKeepsEveryFieldAtEverySize() throws {
+        let (tracer, buffer) = tracer(capacity: 512, batch: 512)
+        let parent = extracted(tracer, traceparent: Self.caller, tracestate: "vendor=value")
+        let long = String(repeating: "x", count: 300)
+        for number in 0..<200 {
+            let span = tracer.startSpan("span \(number)", context: parent, ofKind: .client, at: DefaultTracerClock.now,
+                                        function: #function, file: #fileID, line: #line)
+            span.attributes["zero"] = 0
+            span.attributes["negative"] = -42
+            span.attributes["no"] = false
+            span.attributes["empty"] = ""
+            span.attributes["nothing"] = 0.0
+            span.attributes["long"] = long
+            span.recordError(CancellationError())
+            span.addLink(SpanLink(context: parent, attributes: ["why": "caller"]))
+            span.end()
+        }
+        let request = try ExportRequest(serializedBytes: OTLPSpanEncoding(resource: ["service.name": "zava", "host.name": "h"])
+            .body(buffer.take().spans))
+        let resourceSpans = try #require(request.resourceSpans.first)
+        #expect(Set(resourceSpans.resource.attributes.map(\.key)) == ["service.name", "host.name"])
+        let spans = try #require(resourceSpans.scopeSpans.first?.spans)
+        #expect(spans.map(\.name) == (0..<200).map { "span \($0)" })
+        for encoded in spans {
+            func attribute(_ key: String) -> Opentelemetry_Proto_Common_V1_AnyValue? { encoded.attributes.first { $0.key == key }?.value }
+            #expect(attribute("zero")?.value == .intValue(0))
+            #expect(attribute("negative")?.value == .intValue(-42))
+            #expect(attribute("no")?.value == .boolValue(false))
+            #expect(attribute("empty")?.value == .stringValue(""))
+            #expect(attribute("nothing")?.value == .doubleValue(0))
+            #expect(attribute("long")?.stringValue == long)
+            #expect(encoded.kind == .client && encoded.traceState == "vendor=value" && encoded.flags == 1)
+            #expect(encoded.events.map(\.name) == ["exception"])
+            #expect(encoded.events.first?.attributes.first { $0.key == "exception.type" }?.value.stringValue == "Swift.CancellationError")
+            #expect(encoded.links.count == 1 && encoded.links.first?.spanID.map { String(format: "%02x", $0) }.joined() == "00f067aa0ba902b7")
+            #expect(encoded.links.first?.attributes.first?.value.stringValue == "caller")
+        }
+    }
+
+    /// zava writes `traceparent` itself; it must be exactly W3CTraceContext's.
+    @Test func theTraceparentIsTheW3CHeaderValue() {
+        let ids = SpanIDGenerator()
+        for flags in [TraceFlags(), .sampled, TraceFlags(rawValue: 0xff)] {
+            for _ in 0..<100 {
+                let context = W3CTraceContext.TraceContext(traceID: ids.traceID(), spanID: ids.spanID(), flags: flags, state: TraceState())
+                #expect(context.traceparent == context.traceParentHeaderValue)
+            }
+        }
     }
 
     @Test func theBackendExportsInBatchesWithTheHeadersAndFlushesAtShutdown() async throws {
@@ -230,9 +285,9 @@ import ZavaTesting
         let exports = collector.exports
         #expect(exports.allSatisfy { $0.path == "/v1/traces" && $0.headers["api-key"] == "secret"
                 && $0.headers["content-type"] == "application/x-protobuf" })
-        let names = try exports.flatMap { try OTLPSpanEncoding.Request(serializedBytes: $0.body).resourceSpans.flatMap(\.scopeSpans).flatMap(\.spans).map(\.name) }
+        let names = try exports.flatMap { try ExportRequest(serializedBytes: $0.body).resourceSpans.flatMap(\.scopeSpans).flatMap(\.spans).map(\.name) }
         #expect(names.sorted() == (0..<10).map { "span \($0)" }.sorted())
-        #expect(exports.allSatisfy { (try? OTLPSpanEncoding.Request(serializedBytes: $0.body))?.resourceSpans.first?.scopeSpans.first?.spans.count ?? 99 <= 4 })
+        #expect(exports.allSatisfy { (try? ExportRequest(serializedBytes: $0.body))?.resourceSpans.first?.scopeSpans.first?.spans.count ?? 99 <= 4 })
     }
 
     @Test func aCollectorThatFailsLosesItsBatchButNotTheNextOne() async throws {

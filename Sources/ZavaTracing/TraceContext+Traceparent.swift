@@ -1,0 +1,31 @@
+import W3CTraceContext
+
+extension TraceContext {
+    /// The W3C `traceparent` (`00-<trace id>-<span id>-<flags>`, lower-case hex), written in one
+    /// pass into one string: W3CTraceContext's `traceParentHeaderValue` interpolates four strings
+    /// made from byte arrays, and a statement's span asks for it on every call.
+    var traceparent: String {
+        String(unsafeUninitializedCapacity: 55) { out in
+            var index = 0
+            func put(_ byte: UInt8) {
+                out[index] = byte
+                index += 1
+            }
+            func hex(_ byte: UInt8) {
+                put(Self.digits[Int(byte >> 4)])
+                put(Self.digits[Int(byte & 0x0f)])
+            }
+            put(UInt8(ascii: "0"))
+            put(UInt8(ascii: "0"))
+            put(UInt8(ascii: "-"))
+            withUnsafeBytes(of: traceID.bytes) { $0.forEach(hex) }
+            put(UInt8(ascii: "-"))
+            withUnsafeBytes(of: spanID.bytes) { $0.forEach(hex) }
+            put(UInt8(ascii: "-"))
+            hex(flags.rawValue)
+            return index
+        }
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+}
