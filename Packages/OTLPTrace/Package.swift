@@ -8,8 +8,9 @@ import PackageDescription
 //     -I <opentelemetry-proto checkout> opentelemetry/proto/{common,resource,trace}/v1/*.proto \
 //     opentelemetry/proto/collector/trace/v1/trace_service.proto
 //
-// A package of its own so that zava depends on swift-protobuf only through it: a package that
-// names swift-protobuf directly has `swift build` compile protoc from C++ as well (minutes).
+// The tests read zava's exports back with them (zava writes the export itself). A package of
+// its own so that zava depends on swift-protobuf only through it: a package that names
+// swift-protobuf directly has `swift build` compile protoc from C++ as well (minutes).
 let package = Package(
     name: "OTLPTrace",
     products: [.library(name: "OTLPTrace", targets: ["OTLPTrace"])],
