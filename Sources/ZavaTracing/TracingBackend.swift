@@ -17,7 +17,7 @@ public final class TracingBackend: Sendable {
     private let encoding: OTLPSpanEncoding
     private let logger: Logger
 
-    public init(configuration: TracingConfiguration, logger: Logger) throws {
+    public init(configuration: TracingConfiguration, logger: Logger) {
         self.configuration = configuration
         encoding = OTLPSpanEncoding(resource: configuration.resource)
         self.logger = logger

@@ -28,7 +28,7 @@ struct Telemetry: Sendable {
         let diagnostics = Logger(label: "zava.otel")
         var tracing: TracingBackend?
         if settings.exportsTraces {
-            let backend = try TracingBackend(configuration: try TracingConfiguration(environment: settings.otelValues), logger: diagnostics)
+            let backend = TracingBackend(configuration: try TracingConfiguration(environment: settings.otelValues), logger: diagnostics)
             TraceContext.bootstrap(backend.tracer)
             tracing = backend
         }

@@ -49,7 +49,7 @@ if which == "spans" {
     ])
     var quiet = Logger(label: "zava-bench")
     quiet.logLevel = .critical
-    let backend = try TracingBackend(configuration: configuration, logger: quiet)
+    let backend = TracingBackend(configuration: configuration, logger: quiet)
     TraceContext.bootstrap(backend.tracer)
     let clock = ContinuousClock()
     let calls = 100_000

@@ -272,7 +272,7 @@ import ZavaTesting
             "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint, "OTEL_EXPORTER_OTLP_HEADERS": "api-key=secret",
             "OTEL_BSP_SCHEDULE_DELAY": "60000", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "4",
         ])
-        let backend = try TracingBackend(configuration: configuration, logger: Logger(label: "test"))
+        let backend = TracingBackend(configuration: configuration, logger: Logger(label: "test"))
         let running = Task { await backend.run() }
         for number in 0..<10 {
             backend.tracer.startSpan("span \(number)", context: .topLevel, ofKind: .internal, at: DefaultTracerClock.now,
@@ -297,7 +297,7 @@ import ZavaTesting
         let configuration = try TracingConfiguration(environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
                                                                    "OTEL_BSP_SCHEDULE_DELAY": "50"])
         let sink = LogSink()
-        let backend = try TracingBackend(configuration: configuration, logger: Logger(label: "test") { CapturingLogHandler(label: $0, sink: sink) })
+        let backend = TracingBackend(configuration: configuration, logger: Logger(label: "test") { CapturingLogHandler(label: $0, sink: sink) })
         let running = Task { await backend.run() }
         backend.tracer.startSpan("lost", context: .topLevel, ofKind: .internal, at: DefaultTracerClock.now,
                                  function: #function, file: #fileID, line: #line).end()
