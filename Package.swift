@@ -49,19 +49,29 @@ let package = Package(
             dependencies: ["CBLAS"],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
+        // Spans on the request path: the current trace, spans as values, the recorder they go to.
+        .target(
+            name: "ZavaSpans",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ]
+        ),
         // The libpq driver: connections, pipelines, the pool, values. The only module that sees libpq.
         .target(
             name: "ZavaPostgres",
-            dependencies: ["CLibPQ", .product(name: "Tracing", package: "swift-distributed-tracing")]
+            dependencies: ["CLibPQ", "ZavaSpans", .product(name: "Tracing", package: "swift-distributed-tracing")]
         ),
         // Traces: W3C trace context, sampling, spans batched without thread hand-overs, OTLP/HTTP export.
         .target(
             name: "ZavaTracing",
             dependencies: [
+                "ZavaSpans",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,11 +80,11 @@ let package = Package(
             name: "ZavaCore",
             dependencies: [
                 "ZavaPostgres",
+                "ZavaSpans",
                 "CPgQuery",
                 "CSpawn",
                 "MiniLM",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 // Locks for state requests share: pthread mutexes. On Linux `Synchronization.Mutex`
                 // is a priority-inheriting futex, and contended it goes through the kernel each time.
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -88,13 +98,14 @@ let package = Package(
         ),
         .target(
             name: "ZavaREPL",
-            dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine", .product(name: "Tracing", package: "swift-distributed-tracing")]
+            dependencies: ["ZavaCore", "ZavaPostgres", "CEditLine"]
         ),
         .target(
             name: "ZavaMCP",
             dependencies: [
                 "ZavaCore",
                 "ZavaPostgres",
+                "ZavaSpans",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -110,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "zava",
             dependencies: [
-                "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaMCP", "ZavaTracing",
+                "ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaMCP", "ZavaSpans", "ZavaTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,7 +130,7 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
             ]
         ),
-        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaTracing", "CLibPQ",
+        .executableTarget(name: "zava-bench", dependencies: ["ZavaCore", "ZavaPostgres", "ZavaProvisioning", "ZavaREPL", "ZavaSpans", "ZavaTracing", "CLibPQ",
                                                            .product(name: "Logging", package: "swift-log"),
                                                            .product(name: "Tracing", package: "swift-distributed-tracing")],
                           path: "bench/zava"),
@@ -144,7 +155,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // The fast tier: no PostgreSQL, no Python, no tmux (`make test` runs it first).
         .testTarget(name: "FastTests",
-                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting", "ZavaTracing",
+                    dependencies: ["ZavaCore", "ZavaPostgres", "ZavaREPL", "ZavaMCP", "ZavaTesting", "ZavaSpans", "ZavaTracing",
                                    .product(name: "OTLPTrace", package: "OTLPTrace"),
                                    .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
                                    .product(name: "JWTKit", package: "jwt-kit")],

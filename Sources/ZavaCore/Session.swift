@@ -1,6 +1,6 @@
 import Foundation
-import Tracing
 import ZavaPostgres
+import ZavaSpans
 
 /// Per-request limits: how many rows come back, how many bytes of values a collected result
 /// may hold, and how long the server may work.
@@ -149,56 +149,59 @@ public struct Session: Sendable {
     private func execute(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
                          into sink: RowSink) async throws -> StatementSummary {
         let recorded = auditLog != nil && auditContext != nil
-        let tracing = TraceContext.isOn
-        guard tracing || recorded else {
+        guard Trace.isOn || recorded else {
             return try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink, traceparent: nil)
         }
         let shape = shapes.shape(of: sql)
-        guard tracing else {
-            return try await observed(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
-                                      span: nil, recorded: true)
+        guard Trace.isOn else {
+            return try await audited(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
+                                     traceparent: nil, recorded: true)
         }
-        return try await TraceContext.withSpan(shape.summary, ofKind: .client) { span in
-            // One assignment, into room made once (the row count or the error comes later).
-            var attributes = SpanAttributes()
-            attributes.reserveCapacity(6)
-            attributes.set("db.system.name", value: "postgresql")
-            attributes.set("db.query.summary", value: .string(shape.summary))
-            attributes.set("db.query.text", value: .string(shape.normalized))
-            attributes.set("zava.identity", value: .string(identity?.profile ?? "catalog"))
-            span.attributes = attributes
-            return try await observed(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
-                                      span: span, recorded: recorded)
+        return try await Trace.withSpan(shape.summary, ofKind: .client) { span in
+            span.reserveAttributes(6)
+            span.set("db.system.name", "postgresql")
+            span.set("db.query.summary", .string(shape.summary))
+            span.set("db.query.text", .string(shape.normalized))
+            span.set("zava.identity", .string(identity?.profile ?? "catalog"))
+            do {
+                let summary = try await audited(sql, shape, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
+                                                traceparent: Trace.traceparent(of: span.context), recorded: recorded)
+                span.set("db.response.returned_rows", .int(Int64(summary.rowCount)))
+                return summary
+            } catch {
+                let sqlState = Self.sqlState(of: error)
+                span.set("db.response.status_code", .string(sqlState))
+                span.set("error.type", .string(sqlState))
+                throw error
+            }
         }
     }
 
-    /// The statement with its outcome on its span (when tracing) and in the audit trail (when auditing).
-    private func observed(_ sql: String, _ shape: StatementFingerprint, parameters: [String?], settings: [String: String],
-                          byteLimit: Int, into sink: RowSink, span: (any Span)?, recorded: Bool) async throws -> StatementSummary {
-        let traceparent = span.flatMap { TraceContext.traceparent(of: $0.context) }
+    /// The statement, with its outcome in the audit trail when `recorded`.
+    private func audited(_ sql: String, _ shape: StatementFingerprint, parameters: [String?], settings: [String: String],
+                         byteLimit: Int, into sink: RowSink, traceparent: String?, recorded: Bool) async throws -> StatementSummary {
         let started = ContinuousClock.now
         do {
             let summary = try await send(sql, parameters: parameters, settings: settings, byteLimit: byteLimit, into: sink,
                                          traceparent: traceparent)
-            span?.attributes.set("db.response.returned_rows", value: .int64(Int64(summary.rowCount)))
             if recorded {
                 try record(shape, traceparent: traceparent, started: started, rows: summary.rowCount,
                            truncated: summary.truncated, outcome: .ok)
             }
             return summary
         } catch {
-            let sqlState = (error as? DatabaseError)?.sqlState ?? (error as? ConnectionError).map { _ in "08006" } ?? "zava"
-            if let span {
-                span.attributes.set("db.response.status_code", value: .string(sqlState))
-                span.attributes.set("error.type", value: .string(sqlState))
-                span.setStatus(SpanStatus(code: .error))
-            }
             if recorded {
                 try record(shape, traceparent: traceparent, started: started, rows: 0, truncated: false,
-                           outcome: .error(sqlState: sqlState))
+                           outcome: .error(sqlState: Self.sqlState(of: error)))
             }
             throw error
         }
+    }
+
+    /// The SQLSTATE a failed statement reports in its span and audit record: the server's, the
+    /// one for a lost connection, or "zava" for a refusal before the server was asked.
+    private static func sqlState(of error: any Error) -> String {
+        (error as? DatabaseError)?.sqlState ?? (error as? ConnectionError).map { _ in "08006" } ?? "zava"
     }
 
     private func send(_ sql: String, parameters: [String?], settings: [String: String], byteLimit: Int,
@@ -218,7 +221,7 @@ public struct Session: Sendable {
         try auditLog.append(AuditRecord(
             time: Date().timeIntervalSince1970, frontend: auditContext.frontend.rawValue,
             identity: identity?.profile ?? "catalog", storeID: identity?.storeID, principal: auditContext.principal,
-            requestID: auditContext.requestID, traceID: traceparent.map(TraceContext.traceID(of:)),
+            requestID: auditContext.requestID, traceID: traceparent.map(Trace.traceID(of:)),
             fingerprint: shape.fingerprint, statement: shape.normalized, rows: rows, truncated: truncated,
             durationMilliseconds: elapsed.milliseconds,
             outcome: outcome))

@@ -1,4 +1,5 @@
 import Tracing
+import ZavaSpans
 
 /// A bounded pool of libpq connections shared by every front end of one process.
 ///
@@ -57,10 +58,10 @@ public actor ConnectionPool {
     package func withConnection<T: Sendable>(charging keys: [QuotaKey] = [], _ body: (Connection) async throws -> T) async throws -> T {
         // A wait for a connection is a span of its own; the usual free connection is not worth
         // one (a span costs more than taking it).
-        let started = TraceContext.isOn ? DefaultTracerClock.now : nil
+        let started = Trace.isOn ? DefaultTracerClock.now : nil
         let connection = try await acquire(keys)
         if let started, DefaultTracerClock.now.nanosecondsSinceEpoch >= started.nanosecondsSinceEpoch + Self.tracedWait {
-            TraceContext.startSpan("acquire connection", ofKind: .internal, at: started).end()
+            Trace.start("acquire connection", ofKind: .internal, at: started).end()
         }
         do {
             let value = try await body(connection)

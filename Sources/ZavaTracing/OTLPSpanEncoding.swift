@@ -1,5 +1,6 @@
 import Tracing
 import W3CTraceContext
+import ZavaSpans
 
 /// Finished spans as the body of an OTLP/HTTP export: an `ExportTraceServiceRequest` of
 /// opentelemetry-proto 1.9.0 (`opentelemetry/proto/trace/v1/trace.proto` and the files it
@@ -16,7 +17,7 @@ struct OTLPSpanEncoding: Sendable {
     init(resource attributes: [String: String]) {
         var resource = ProtobufWriter()
         for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
-            resource.message(1) { Self.keyValue(key, .string(value), into: &$0) }
+            resource.message(1) { Self.keyValue(SpanField(key, .string(value)), into: &$0) }
         }
         self.resource = resource.bytes
         var scope = ProtobufWriter()
@@ -26,7 +27,7 @@ struct OTLPSpanEncoding: Sendable {
 
     /// `ExportTraceServiceRequest { resource_spans = 1: ResourceSpans { resource = 1,
     /// scope_spans = 2: ScopeSpans { scope = 1, spans = 2 } } }`.
-    func body(_ spans: some Collection<FinishedSpan>) -> [UInt8] {
+    func body(_ spans: some Collection<RecordedSpan>) -> [UInt8] {
         var request = ProtobufWriter(capacity: 512 * spans.count + 256)
         request.message(1) { resourceSpans in
             resourceSpans.serialized(1, resource)
@@ -40,7 +41,7 @@ struct OTLPSpanEncoding: Sendable {
 
     /// `Span`: ids 1, 2, 4; trace_state 3; name 5; kind 6; start and end 7, 8; attributes 9;
     /// events 11; links 13; status 15; flags 16.
-    static func span(_ span: FinishedSpan, into out: inout ProtobufWriter) {
+    static func span(_ span: RecordedSpan, into out: inout ProtobufWriter) {
         withUnsafeBytes(of: span.context.traceID.bytes) { out.bytes(1, $0) }
         withUnsafeBytes(of: span.context.spanID.bytes) { out.bytes(2, $0) }
         if let state = span.context.traceStateHeaderValue { out.string(3, state) }
@@ -49,23 +50,23 @@ struct OTLPSpanEncoding: Sendable {
         out.varint(6, kind(span.kind))
         out.fixed64(7, span.startNanoseconds)
         out.fixed64(8, span.endNanoseconds)
-        span.attributes.forEach { key, value in out.message(9) { keyValue(key, value, into: &$0) } }
+        for field in span.attributes { out.message(9) { keyValue(field, into: &$0) } }
         for event in span.events {
             // Event { time_unix_nano = 1, name = 2, attributes = 3 }
             out.message(11) { out in
                 out.fixed64(1, event.nanosecondsSinceEpoch)
                 out.string(2, event.name)
-                event.attributes.forEach { key, value in out.message(3) { keyValue(key, value, into: &$0) } }
+                for field in event.attributes { out.message(3) { keyValue(field, into: &$0) } }
             }
         }
         for link in span.links {
-            guard let linked = link.context.spanContext else { continue }
+            let linked = link.context
             // Link { trace_id = 1, span_id = 2, trace_state = 3, attributes = 4 }
             out.message(13) { out in
                 withUnsafeBytes(of: linked.traceID.bytes) { out.bytes(1, $0) }
                 withUnsafeBytes(of: linked.spanID.bytes) { out.bytes(2, $0) }
                 if let state = linked.traceStateHeaderValue { out.string(3, state) }
-                link.attributes.forEach { key, value in out.message(4) { keyValue(key, value, into: &$0) } }
+                for field in link.attributes { out.message(4) { keyValue(field, into: &$0) } }
             }
         }
         if let status = span.status {
@@ -90,32 +91,22 @@ struct OTLPSpanEncoding: Sendable {
     }
 
     /// `KeyValue { key = 1, value = 2 }`.
-    private static func keyValue(_ key: String, _ attribute: SpanAttribute, into out: inout ProtobufWriter) {
-        out.string(1, key)
-        out.message(2) { value(attribute, into: &$0) }
+    private static func keyValue(_ field: SpanField, into out: inout ProtobufWriter) {
+        out.string(1, field.key)
+        out.message(2) { value(field.value, into: &$0) }
     }
 
     /// `AnyValue`, a `oneof`: string 1, bool 2, int 3, double 4, array 5 (`ArrayValue { values = 1 }`).
-    private static func value(_ attribute: SpanAttribute, into out: inout ProtobufWriter) {
-        func array<Element>(_ elements: [Element], _ each: (Element) -> SpanAttribute) {
-            out.message(5) { array in
-                for element in elements { array.message(1) { value(each(element), into: &$0) } }
-            }
-        }
-        switch attribute {
-        case .int32(let number): out.varint(3, UInt64(bitPattern: Int64(number)), always: true)
-        case .int64(let number): out.varint(3, UInt64(bitPattern: number), always: true)
-        case .double(let number): out.fixed64(4, number.bitPattern, always: true)
-        case .bool(let flag): out.varint(2, flag ? 1 : 0, always: true)
+    private static func value(_ value: SpanValue, into out: inout ProtobufWriter) {
+        switch value {
         case .string(let text): out.string(1, text, always: true)
-        case .stringConvertible(let item): out.string(1, item.description, always: true)
-        case .int32Array(let numbers): array(numbers) { .int64(Int64($0)) }
-        case .int64Array(let numbers): array(numbers) { .int64($0) }
-        case .doubleArray(let numbers): array(numbers) { .double($0) }
-        case .boolArray(let flags): array(flags) { .bool($0) }
-        case .stringArray(let texts): array(texts) { .string($0) }
-        case .stringConvertibleArray(let items): array(items) { .string($0.description) }
-        default: out.string(1, "\(attribute)", always: true)
+        case .bool(let flag): out.varint(2, flag ? 1 : 0, always: true)
+        case .int(let number): out.varint(3, UInt64(bitPattern: number), always: true)
+        case .double(let number): out.fixed64(4, number.bitPattern, always: true)
+        case .array(let elements):
+            out.message(5) { array in
+                for element in elements { array.message(1) { Self.value(element, into: &$0) } }
+            }
         }
     }
 }

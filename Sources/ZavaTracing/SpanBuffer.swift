@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import ZavaSpans
 
 /// Ended spans waiting for export: a bounded queue that a span's end appends to under a lock,
 /// with no hand-over to another thread. The exporter takes what is there on its schedule, or
@@ -8,7 +9,7 @@ import NIOConcurrencyHelpers
 final class SpanBuffer: Sendable {
     private struct State {
         /// Room for a batch, made when the queue is emptied rather than by doublings as spans end.
-        var spans: [FinishedSpan]
+        var spans: [RecordedSpan]
         var dropped = 0
 
         init(batchSize: Int) {
@@ -32,7 +33,7 @@ final class SpanBuffer: Sendable {
     }
 
     /// Queues `span`, or counts it as dropped when the queue is full.
-    func append(_ span: FinishedSpan) {
+    func append(_ span: RecordedSpan) {
         let full = state.withLockedValue { state in
             guard state.spans.count < capacity else {
                 state.dropped += 1
@@ -45,7 +46,7 @@ final class SpanBuffer: Sendable {
     }
 
     /// Everything queued, and how many spans were dropped since the last time.
-    func take() -> (spans: [FinishedSpan], dropped: Int) {
+    func take() -> (spans: [RecordedSpan], dropped: Int) {
         let emptied = State(batchSize: batchSize)
         return state.withLockedValue { state in
             defer { state = emptied }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
+import NIOPosix
 
 /// Tracing for one process: the tracer to install, and the task that exports its spans over
 /// OTLP/HTTP (protobuf) every `scheduleDelay`, or as soon as a batch is full, and once more at
@@ -26,16 +27,34 @@ public final class TracingBackend: Sendable {
     }
 
     /// Exports until `shutdown`, then exports what is left.
+    ///
+    /// The export has an HTTP client and an event loop thread of its own: on NIO's shared loops
+    /// its requests would wait in line with the server's (one loop on two cores), and a client
+    /// made after the tracer is installed would trace its own export requests.
     public func run() async {
+        var untraced = HTTPClient.Configuration()
+        untraced.tracing.tracer = nil
+        do {
+            try await MultiThreadedEventLoopGroup.withEventLoopGroup(numberOfThreads: 1) { loop in
+                try await HTTPClient.withHTTPClient(eventLoopGroup: loop, configuration: untraced) { client in
+                    await export(with: client)
+                }
+            }
+        } catch {
+            logger.warning("trace exporter stopped", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func export(with client: HTTPClient) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [buffer, configuration] in
                 while (try? await Task.sleep(for: configuration.scheduleDelay)) != nil { buffer.tick() }
             }
             // Whether the last export failed: a collector that is down is reported once.
             var failing = false
-            for await _ in buffer.ticks { await exportQueued(&failing) }
+            for await _ in buffer.ticks { await exportQueued(with: client, &failing) }
             group.cancelAll()
-            await exportQueued(&failing)
+            await exportQueued(with: client, &failing)
         }
     }
 
@@ -44,7 +63,7 @@ public final class TracingBackend: Sendable {
         buffer.finish()
     }
 
-    private func exportQueued(_ failing: inout Bool) async {
+    private func exportQueued(with client: HTTPClient, _ failing: inout Bool) async {
         let (spans, dropped) = buffer.take()
         if dropped > 0 {
             logger.warning("trace spans dropped: the export queue was full", metadata: ["dropped": "\(dropped)",
@@ -54,7 +73,7 @@ public final class TracingBackend: Sendable {
         while start < spans.endIndex {
             let end = min(start + configuration.maxExportBatchSize, spans.endIndex)
             do {
-                try await post(encoding.body(spans[start..<end]))
+                try await post(encoding.body(spans[start..<end]), with: client)
                 failing = false
             } catch {
                 if !failing {
@@ -70,13 +89,13 @@ public final class TracingBackend: Sendable {
         }
     }
 
-    private func post(_ body: [UInt8]) async throws {
+    private func post(_ body: [UInt8], with client: HTTPClient) async throws {
         var request = HTTPClientRequest(url: configuration.endpoint.absoluteString)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-protobuf")
         for (name, value) in configuration.headers { request.headers.replaceOrAdd(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(configuration.timeout))
+        let response = try await client.execute(request, timeout: TimeAmount(configuration.timeout))
         // The body is read to its end so the connection can be reused.
         _ = try await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(response.status.code) else { throw ExportError(status: Int(response.status.code)) }

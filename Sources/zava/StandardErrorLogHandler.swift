@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ZavaCore
 import ZavaPostgres
+import ZavaSpans
 
 /// The server's log lines on standard error, one `write(2)` each so lines of concurrent
 /// requests never interleave. Text is swift-log's `StreamLogHandler` layout (`time level label:
@@ -34,9 +35,9 @@ struct StandardErrorLogHandler: LogHandler {
             merged["error.message"] = "\(error)"
             merged["error.type"] = "\(String(reflecting: type(of: error)))"
         }
-        if let traceparent = TraceContext.traceparent() {
-            merged["trace_id"] = "\(TraceContext.traceID(of: traceparent))"
-            merged["span_id"] = "\(traceparent.dropFirst(36).prefix(16))"
+        if Trace.isOn, let span = Trace.current {
+            merged["trace_id"] = "\(span.traceID)"
+            merged["span_id"] = "\(span.spanID)"
         }
         var line: [UInt8]
         switch format {

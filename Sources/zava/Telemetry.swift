@@ -6,6 +6,7 @@ import ServiceLifecycle
 import Tracing
 import ZavaCore
 import ZavaPostgres
+import ZavaSpans
 import ZavaTracing
 
 /// OpenTelemetry for this process, when the `OTEL_*` settings ask for it (`TelemetrySettings`):
@@ -29,7 +30,9 @@ struct Telemetry: Sendable {
         var tracing: TracingBackend?
         if settings.exportsTraces {
             let backend = TracingBackend(configuration: try TracingConfiguration(environment: settings.otelValues), logger: diagnostics)
-            TraceContext.bootstrap(backend.tracer)
+            Trace.bootstrap(backend.tracer)
+            // Libraries that trace with swift-distributed-tracing reach the same export.
+            InstrumentationSystem.bootstrap(backend.tracer)
             tracing = backend
         }
         var metricsFactory: (any MetricsFactory)?
@@ -62,9 +65,10 @@ struct Telemetry: Sendable {
     /// Runs `body` inside the trace named by the `TRACEPARENT` environment variable (the
     /// OpenTelemetry convention for processes), so `zava -c` in a traced job joins its trace.
     static func continuingEnvironmentTrace<T>(_ body: () async throws -> T) async rethrows -> T {
-        guard TraceContext.isOn, let traceparent = ProcessInfo.processInfo.environment["TRACEPARENT"] else { return try await body() }
-        let context = TraceContext.continuing(traceparent: traceparent, tracestate: ProcessInfo.processInfo.environment["TRACESTATE"],
-                                              from: .topLevel)
-        return try await ServiceContext.withValue(context) { try await body() }
+        let environment = ProcessInfo.processInfo.environment
+        guard let caller = Trace.continuing(traceparent: environment["TRACEPARENT"], tracestate: environment["TRACESTATE"]) else {
+            return try await body()
+        }
+        return try await Trace.$current.withValue(caller) { try await body() }
     }
 }

@@ -5,6 +5,7 @@ import ZavaCore
 import ZavaPostgres
 import ZavaProvisioning
 import ZavaREPL
+import ZavaSpans
 import ZavaTracing
 
 // Data-layer and search latency, printed one figure per line with its reference beside it.
@@ -50,7 +51,7 @@ if which == "spans" {
     var quiet = Logger(label: "zava-bench")
     quiet.logLevel = .critical
     let backend = TracingBackend(configuration: configuration, logger: quiet)
-    TraceContext.bootstrap(backend.tracer)
+    Trace.bootstrap(backend.tracer)
     let clock = ContinuousClock()
     let calls = 100_000
     func microseconds(_ duration: Duration) -> Double {
@@ -59,41 +60,35 @@ if which == "spans" {
     let start = clock.now
     for index in 0..<calls {
         // As MCPEndpoint and Session make them: the HTTP span passes its context on explicitly,
-        // the other two are the current context while they run; attributes set in one go.
-        let http = TraceContext.startSpan("POST /mcp", context: .topLevel, ofKind: .server)
-        var attributes = SpanAttributes()
-        attributes.reserveCapacity(8)
-        attributes.set("http.request.method", value: "POST")
-        attributes.set("http.route", value: "/mcp")
-        attributes.set("url.path", value: "/mcp")
-        attributes.set("url.scheme", value: "http")
-        attributes.set("server.port", value: .int64(8000))
-        attributes.set("user_agent.original", value: "zava-bench")
-        await TraceContext.withSpan("tools/call execute_sales_query", context: http.context, ofKind: .server) { span in
-            var attributes = SpanAttributes()
-            attributes.reserveCapacity(10)
-            attributes.set("mcp.method.name", value: "tools/call")
-            attributes.set("mcp.protocol.version", value: "2025-11-25")
-            attributes.set("jsonrpc.request.id", value: .string("\(index)"))
-            attributes.set("gen_ai.tool.name", value: "execute_sales_query")
-            attributes.set("gen_ai.operation.name", value: "execute_tool")
-            attributes.set("zava.identity", value: "seattle")
-            attributes.set("zava.auth", value: "header")
-            await TraceContext.withSpan("SELECT retail.orders", ofKind: .client) { span in
-                var attributes = SpanAttributes()
-                attributes.reserveCapacity(6)
-                attributes.set("db.system.name", value: "postgresql")
-                attributes.set("db.query.summary", value: "SELECT retail.orders")
-                attributes.set("db.query.text", value: "SELECT order_id FROM retail.orders WHERE order_id = $1")
-                attributes.set("zava.identity", value: "seattle")
-                span.attributes = attributes
-                _ = TraceContext.traceparent(of: span.context)
-                span.attributes.set("db.response.returned_rows", value: .int64(1))
+        // the other two are the current span while they run.
+        var http = Trace.start("POST /mcp", ofKind: .server, parent: nil)
+        http.reserveAttributes(8)
+        http.set("http.request.method", "POST")
+        http.set("http.route", "/mcp")
+        http.set("url.path", "/mcp")
+        http.set("url.scheme", "http")
+        http.set("server.port", 8000)
+        http.set("user_agent.original", "zava-bench")
+        await Trace.withSpan("tools/call execute_sales_query", ofKind: .server, parent: http.context) { span in
+            span.reserveAttributes(10)
+            span.set("mcp.method.name", "tools/call")
+            span.set("mcp.protocol.version", "2025-11-25")
+            span.set("jsonrpc.request.id", .string("\(index)"))
+            span.set("gen_ai.tool.name", "execute_sales_query")
+            span.set("gen_ai.operation.name", "execute_tool")
+            span.set("zava.identity", "seattle")
+            span.set("zava.auth", "header")
+            await Trace.withSpan("SELECT retail.orders", ofKind: .client) { span in
+                span.reserveAttributes(6)
+                span.set("db.system.name", "postgresql")
+                span.set("db.query.summary", "SELECT retail.orders")
+                span.set("db.query.text", "SELECT order_id FROM retail.orders WHERE order_id = $1")
+                span.set("zava.identity", "seattle")
+                _ = Trace.traceparent(of: span.context)
+                span.set("db.response.returned_rows", 1)
             }
-            span.attributes = attributes
         }
-        attributes.set("http.response.status_code", value: .int64(200))
-        http.attributes = attributes
+        http.set("http.response.status_code", 200)
         http.end()
     }
     let perCall = microseconds(clock.now - start) / Double(calls)

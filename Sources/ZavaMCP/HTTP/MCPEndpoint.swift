@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Tracing
 import ZavaPostgres
+import ZavaSpans
 
 /// The MCP route, one request path for every revision, in the order the checks matter:
 /// Host and Origin (DNS rebinding), identity (from the headers alone: an unauthenticated
@@ -41,36 +42,31 @@ struct MCPEndpoint: Sendable {
     /// context goes to the MCP method's span as an argument: no task-local binding for a span
     /// whose only child is made here.
     func respond(_ request: Request, context: MCPRequestContext) async -> Response {
-        guard TraceContext.isOn else { return await handle(request, context: context, trace: nil) }
-        let parent = TraceContext.continuing(traceparent: request.headers[Self.traceparentField],
-                                             tracestate: request.headers[Self.tracestateField],
-                                             from: ServiceContext.current ?? .topLevel)
-        let span = TraceContext.startSpan("\(request.method.rawValue) \(configuration.path)", context: parent, ofKind: .server)
-        defer { span.end() }
-        // Set in one assignment, into room made once: each attribute set on the span takes its
-        // lock, and a dictionary grown one key at a time is copied at every doubling.
-        var attributes = SpanAttributes()
-        attributes.reserveCapacity(8)
-        attributes.set("http.request.method", value: .string(request.method.rawValue))
-        attributes.set("http.route", value: .string(configuration.path))
-        attributes.set("url.path", value: .string(configuration.path))
-        attributes.set("url.scheme", value: "http")
-        if let port = listening.port { attributes.set("server.port", value: .int64(Int64(port))) }
-        if let agent = request.headers[.userAgent] { attributes.set("user_agent.original", value: .string(String(agent.prefix(256)))) }
+        guard Trace.isOn else { return await handle(request, context: context, trace: nil) }
+        let parent = Trace.continuing(traceparent: request.headers[Self.traceparentField],
+                                      tracestate: request.headers[Self.tracestateField]) ?? Trace.current
+        var span = Trace.start("\(request.method.rawValue) \(configuration.path)", ofKind: .server, parent: parent)
+        span.reserveAttributes(8)
+        span.set("http.request.method", .string(request.method.rawValue))
+        span.set("http.route", .string(configuration.path))
+        span.set("url.path", .string(configuration.path))
+        span.set("url.scheme", "http")
+        if let port = listening.port { span.set("server.port", .int(Int64(port))) }
+        if let agent = request.headers[.userAgent] { span.set("user_agent.original", .string(String(agent.prefix(256)))) }
         let response = await handle(request, context: context, trace: span.context)
-        attributes.set("http.response.status_code", value: .int64(Int64(response.status.code)))
+        span.set("http.response.status_code", .int(Int64(response.status.code)))
         if response.status.code >= 500 {
-            attributes.set("error.type", value: .string("\(response.status.code)"))
+            span.set("error.type", .string("\(response.status.code)"))
             span.setStatus(SpanStatus(code: .error))
         }
-        span.attributes = attributes
+        span.end()
         return response
     }
 
     static let traceparentField = HTTPFieldName("traceparent")!
     static let tracestateField = HTTPFieldName("tracestate")!
 
-    private func handle(_ request: Request, context: MCPRequestContext, trace: ServiceContext?) async -> Response {
+    private func handle(_ request: Request, context: MCPRequestContext, trace: SpanContext?) async -> Response {
         if let refusal = refusingForeignOrigin(request) { return refusal }
         let requestID = Self.newRequestID()
         let method = request.method.rawValue
@@ -160,42 +156,39 @@ struct MCPEndpoint: Sendable {
     /// HTTP request's span (`parent`). For `tools/call` it is also the tool's execution span (the
     /// GenAI conventions let the MCP span stand for it): the statements' spans are its children.
     private func traced(_ message: RPCRequest, revision: ProtocolRevision, sessionID: String?, principal: Principal,
-                        parent: ServiceContext?, _ body: () async -> Result<JSON, RPCError>) async -> Result<JSON, RPCError> {
-        guard TraceContext.isOn else { return await body() }
+                        parent: SpanContext?, _ body: () async -> Result<JSON, RPCError>) async -> Result<JSON, RPCError> {
+        guard Trace.isOn else { return await body() }
         let target = message.method == "tools/call" || message.method == "prompts/get" ? message.params["name"]?.string : nil
-        let parent = TraceContext.continuing(traceparent: message.meta?["traceparent"]?.string,
-                                             tracestate: message.meta?["tracestate"]?.string,
-                                             from: parent ?? ServiceContext.current ?? .topLevel)
+        let parent = Trace.continuing(traceparent: message.meta?["traceparent"]?.string,
+                                      tracestate: message.meta?["tracestate"]?.string) ?? parent ?? Trace.current
         let name = target.map { "\(message.method) \($0.prefix(64))" } ?? message.method
-        return await TraceContext.withSpan(name, context: parent, ofKind: .server) { span in
-            var attributes = SpanAttributes()
-            attributes.reserveCapacity(10)
-            attributes.set("mcp.method.name", value: .string(message.method))
-            attributes.set("mcp.protocol.version", value: .string(revision.rawValue))
-            if let sessionID { attributes.set("mcp.session.id", value: .string(sessionID)) }
+        return await Trace.withSpan(name, ofKind: .server, parent: parent) { span in
+            span.reserveAttributes(10)
+            span.set("mcp.method.name", .string(message.method))
+            span.set("mcp.protocol.version", .string(revision.rawValue))
+            if let sessionID { span.set("mcp.session.id", .string(sessionID)) }
             if let id = message.id {
-                attributes.set("jsonrpc.request.id", value: .string(String(String(decoding: JSONWriter.bytes(id.json), as: UTF8.self).prefix(128))))
+                span.set("jsonrpc.request.id", .string(String(String(decoding: JSONWriter.bytes(id.json), as: UTF8.self).prefix(128))))
             }
             if message.method == "tools/call", let target {
-                attributes.set("gen_ai.tool.name", value: .string(String(target.prefix(64))))
-                attributes.set("gen_ai.operation.name", value: "execute_tool")
+                span.set("gen_ai.tool.name", .string(String(target.prefix(64))))
+                span.set("gen_ai.operation.name", "execute_tool")
             }
-            attributes.set("zava.identity", value: .string(principal.identity.profile))
-            attributes.set("zava.auth", value: .string(principal.source.rawValue))
+            span.set("zava.identity", .string(principal.identity.profile))
+            span.set("zava.auth", .string(principal.source.rawValue))
             let outcome = await body()
             switch outcome {
             case .failure(let error):
-                attributes.set("rpc.response.status_code", value: .string("\(error.code)"))
-                attributes.set("error.type", value: .string("\(error.code)"))
+                span.set("rpc.response.status_code", .string("\(error.code)"))
+                span.set("error.type", .string("\(error.code)"))
                 span.setStatus(SpanStatus(code: .error))
             case .success(let result):
                 // A tool's failure is a result with `isError`, not a JSON-RPC error.
                 if case .bool(true) = result["isError"] {
-                    attributes.set("error.type", value: "tool_error")
+                    span.set("error.type", "tool_error")
                     span.setStatus(SpanStatus(code: .error))
                 }
             }
-            span.attributes = attributes
             return outcome
         }
     }

@@ -4,12 +4,14 @@ import Testing
 import Tracing
 import W3CTraceContext
 import OTLPTrace
+@testable import ZavaSpans
 @testable import ZavaTracing
 import ZavaTesting
 
 /// zava's tracer without a server: the `OTEL_*` settings it reads, sampling, parent links and
-/// W3C propagation, what a span keeps, the OTLP encoding read back with the generated types, and
-/// the exporter against a stand-in collector.
+/// W3C propagation, what a span keeps (zava's own through `Trace`, and a library's through the
+/// `Tracer` adapter), the OTLP encoding read back with the generated types, and the exporter
+/// against a stand-in collector.
 @Suite struct TracerTests {
     typealias ExportRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
 
@@ -158,10 +160,78 @@ import ZavaTesting
         let spans = buffer.take().spans
         #expect(spans.count == 1)
         let finished = try #require(spans.first)
-        #expect(finished.attributes.get("db.system.name") == .string("postgresql") && finished.attributes.get("late") == nil)
+        #expect(finished.attributes["db.system.name"] == .string("postgresql") && finished.attributes["late"] == nil)
         #expect(finished.events.map(\.name) == ["exception"] && finished.status?.code == .error)
         #expect(!"\(finished.events)".contains("4242"))
         #expect(finished.endNanoseconds >= finished.startNanoseconds)
+    }
+
+    /// zava's own spans, as MCPEndpoint and Session make them: the request's span passes its
+    /// context on explicitly, the method's and the statement's are the current span while they
+    /// run, so a statement's span is the method's child with no argument.
+    @Test func nestedSpansAreParentAndChildAndTheCurrentSpanIsRestored() async throws {
+        let (tracer, buffer) = tracer()
+        let installed = InstalledRecorder(tracer)
+        let caller = try SpanContext(traceParentHeaderValue: Self.caller)
+        var request = Trace.start("POST /mcp", ofKind: .server, parent: caller, at: DefaultTracerClock.now, in: installed)
+        request.reserveAttributes(2)
+        request.set("http.request.method", "POST")
+        request.set("http.response.status_code", 500)
+        request.set("http.response.status_code", 200)
+        let requestContext = request.context
+        let statementParent = await Trace.withSpan("tools/call", ofKind: .server, parent: requestContext, in: installed,
+                                                   isolation: nil) { method in
+            method.set("zava.identity", "seattle")
+            #expect(Trace.current?.spanID == method.context.spanID)
+            return await Trace.withSpan("SELECT retail.orders", ofKind: .client, parent: Trace.current, in: installed,
+                                        isolation: nil) { statement in
+                statement.set("db.response.returned_rows", 1)
+                #expect(statement.context.traceparent.hasSuffix("-01"))
+                return Trace.current?.spanID
+            }
+        }
+        #expect(Trace.current == nil, "the current span is the caller's again")
+        request.end()
+        let spans = buffer.take().spans
+        #expect(spans.map(\.name) == ["SELECT retail.orders", "tools/call", "POST /mcp"])
+        #expect(spans.allSatisfy { "\($0.context.traceID)" == "4bf92f3577b34da6a3ce929d0e0e4736" && $0.status == nil })
+        #expect(spans[0].parentSpanID == spans[1].context.spanID && spans[1].parentSpanID == spans[2].context.spanID)
+        #expect(spans[0].context.spanID == statementParent)
+        #expect(spans[2].parentSpanID == caller.spanID)
+        #expect(spans[2].attributes == [SpanField("http.request.method", "POST"), SpanField("http.response.status_code", 200)])
+        #expect(spans[1].attributes["zava.identity"] == "seattle" && spans[0].attributes["db.response.returned_rows"] == 1)
+        #expect(spans.allSatisfy { $0.endNanoseconds >= $0.startNanoseconds && $0.startNanoseconds > 1_700_000_000 * 1_000_000_000 })
+    }
+
+    @Test func aThrownErrorEndsTheSpanWithItsTypeOnlyAndAnUnsampledSpanRecordsNothing() async throws {
+        let (tracer, buffer) = tracer(.parentBased(root: .alwaysOn))
+        let installed = InstalledRecorder(tracer)
+        await #expect(throws: TestError.self) {
+            try await Trace.withSpan("SELECT", ofKind: .client, parent: nil, in: installed, isolation: nil) { span in
+                span.set("db.system.name", "postgresql")
+                throw TestError(message: "invalid input syntax for type integer: \"4242\"")
+            }
+        }
+        let failed = try #require(buffer.take().spans.first)
+        #expect(failed.status?.code == .error && failed.events.map(\.name) == ["exception"])
+        #expect(failed.events.first?.attributes["exception.type"] == .string(String(reflecting: TestError.self)))
+        #expect(!"\(failed)".contains("4242"))
+
+        let unsampled = try SpanContext(traceParentHeaderValue: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+        let child = await Trace.withSpan("tools/call", ofKind: .server, parent: unsampled, in: installed, isolation: nil) { span in
+            span.set("zava.identity", "seattle")
+            #expect(!span.isRecording && span.attributes.isEmpty)
+            return span.context
+        }
+        #expect(child.traceID == unsampled.traceID && child.spanID != unsampled.spanID && !child.isSampled)
+        #expect(buffer.take().spans.isEmpty)
+
+        // Tracing off: the body runs with a span that records nothing, and no current span is set.
+        let off = await Trace.withSpan("SELECT", ofKind: .client, parent: nil, in: nil, isolation: nil) { span in
+            span.set("db.system.name", "postgresql")
+            return (span.isRecording, Trace.current)
+        }
+        #expect(off.0 == false && off.1 == nil)
     }
 
     @Test func theQueueIsBoundedAndAFullBatchAsksForAnExport() async {

@@ -1,10 +1,13 @@
 import W3CTraceContext
 
-extension TraceContext {
+/// A span's W3C ids: trace id, span id, the sampled flag and the vendors' trace state.
+public typealias SpanContext = W3CTraceContext.TraceContext
+
+extension SpanContext {
     /// The W3C `traceparent` (`00-<trace id>-<span id>-<flags>`, lower-case hex), written in one
     /// pass into one string: W3CTraceContext's `traceParentHeaderValue` interpolates four strings
     /// made from byte arrays, and a statement's span asks for it on every call.
-    var traceparent: String {
+    public var traceparent: String {
         String(unsafeUninitializedCapacity: 55) { out in
             var index = 0
             func put(_ byte: UInt8) {
@@ -12,8 +15,8 @@ extension TraceContext {
                 index += 1
             }
             func hex(_ byte: UInt8) {
-                put(Self.digits[Int(byte >> 4)])
-                put(Self.digits[Int(byte & 0x0f)])
+                put(hexDigits[Int(byte >> 4)])
+                put(hexDigits[Int(byte & 0x0f)])
             }
             put(UInt8(ascii: "0"))
             put(UInt8(ascii: "0"))
@@ -27,5 +30,8 @@ extension TraceContext {
         }
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
+    /// Whether the span is recorded and exported.
+    public var isSampled: Bool { flags.contains(.sampled) }
 }
+
+private let hexDigits = Array("0123456789abcdef".utf8)
