@@ -15,8 +15,8 @@ extension SpanContext {
                 index += 1
             }
             func hex(_ byte: UInt8) {
-                put(hexDigits[Int(byte >> 4)])
-                put(hexDigits[Int(byte & 0x0f)])
+                put(Self.digits[Int(byte >> 4)])
+                put(Self.digits[Int(byte & 0x0f)])
             }
             put(UInt8(ascii: "0"))
             put(UInt8(ascii: "0"))
@@ -32,6 +32,6 @@ extension SpanContext {
 
     /// Whether the span is recorded and exported.
     public var isSampled: Bool { flags.contains(.sampled) }
-}
 
-private let hexDigits = Array("0123456789abcdef".utf8)
+    private static let digits = Array("0123456789abcdef".utf8)
+}
