@@ -4,6 +4,16 @@ import W3CTraceContext
 public typealias SpanContext = W3CTraceContext.TraceContext
 
 extension SpanContext {
+    /// The caller's span from its `traceparent` and `tracestate` headers; nil when `traceparent`
+    /// is malformed (a new trace starts, as the W3C recommendation says). A malformed
+    /// `tracestate` is dropped, not the trace it came with.
+    public init?(traceparent: String, tracestate: String?) {
+        guard let context = (try? SpanContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate))
+            ?? (try? SpanContext(traceParentHeaderValue: traceparent))
+        else { return nil }
+        self = context
+    }
+
     /// The W3C `traceparent` (`00-<trace id>-<span id>-<flags>`, lower-case hex), written in one
     /// pass into one string: W3CTraceContext's `traceParentHeaderValue` interpolates four strings
     /// made from byte arrays, and a statement's span asks for it on every call.

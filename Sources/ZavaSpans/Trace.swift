@@ -84,12 +84,10 @@ public enum Trace {
     }
 
     /// The caller's span context from a `traceparent` (and `tracestate`), or nil when there is
-    /// none, it is malformed (a new trace starts, as the W3C recommendation says), or tracing is
-    /// off. A malformed `tracestate` is dropped, not the trace it came with.
+    /// none, it is malformed, or tracing is off.
     public static func continuing(traceparent: String?, tracestate: String? = nil) -> SpanContext? {
         guard isOn, let traceparent else { return nil }
-        return (try? SpanContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate))
-            ?? (try? SpanContext(traceParentHeaderValue: traceparent))
+        return SpanContext(traceparent: traceparent, tracestate: tracestate)
     }
 
     /// The ids of a span made with tracing off: none.

@@ -52,15 +52,11 @@ public final class OTLPTracer: Tracer, SpanRecorder {
         buffer.tick()
     }
 
-    /// Reads `traceparent` (and `tracestate`); a malformed `traceparent` starts a new trace, as
-    /// the W3C recommendation says.
+    /// Reads `traceparent` (and `tracestate`) as `Trace.continuing` does.
     public func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
         where Extract.Carrier == Carrier {
-        guard let traceparent = extractor.extract(key: "traceparent", from: carrier) else { return }
-        let tracestate = extractor.extract(key: "tracestate", from: carrier)
-        // A malformed `tracestate` is dropped, not the trace it came with.
-        guard let parent = (try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate))
-            ?? (try? TraceContext(traceParentHeaderValue: traceparent))
+        guard let traceparent = extractor.extract(key: "traceparent", from: carrier),
+              let parent = SpanContext(traceparent: traceparent, tracestate: extractor.extract(key: "tracestate", from: carrier))
         else { return }
         context.spanContext = parent
     }
