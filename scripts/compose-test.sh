@@ -44,6 +44,12 @@ say "compose: db"
 compose up -d db > "$IMAGE_DIR/compose-up.log" 2>&1 || { tail -20 "$IMAGE_DIR/compose-up.log"; exit 1; }
 if healthy "${PROJECT}_db_1" 120; then ok "compose: db healthy"; else bad "compose: db never healthy"; podman logs "${PROJECT}_db_1" 2>&1 | tail; exit 1; fi
 
+# The set-up job and the server find the database by its service name through podman's DNS.
+network=$(podman inspect --format '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}' "${PROJECT}_db_1")
+if ! name_resolves "$network" "${ZAVA_IMAGE:-localhost/zava:latest}" db 30; then
+  bad "compose: the service name db does not resolve on $network"; dns_diagnostics "$network"; exit 1
+fi
+
 say "compose: setup (migrate, seed at scale $ZAVA_SEED_SCALE, embed)"
 compose up -d --no-deps setup >> "$IMAGE_DIR/compose-up.log" 2>&1 || { tail -20 "$IMAGE_DIR/compose-up.log"; exit 1; }
 status=$(timeout 600 podman wait "${PROJECT}_setup_1" || echo timeout)

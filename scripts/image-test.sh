@@ -83,6 +83,13 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 $healthy || { podman logs "$DB" 2>&1 | tail -20; die "PostgreSQL did not become healthy within 60 s"; }
+# Every container below reaches the database by its name, pinned to its address in their
+# /etc/hosts, so the checks that follow test the image, not podman's DNS (scripts/podman-env.sh).
+db_ip=$(container_ip "$DB" "$NET")
+[ -n "$db_ip" ] || die "no address for $DB on $NET"
+zava_run+=(--add-host "$DB:$db_ip")
+name_resolves "$NET" "$ZAVA_IMAGE" "$DB" 5 \
+  || { printf 'note podman DNS does not resolve %s; pinned to %s\n' "$DB" "$db_ip"; dns_diagnostics "$NET"; }
 psql() { podman exec "$DB" psql -v ON_ERROR_STOP=1 --no-psqlrc -At -U postgres -d zava "$@"; }
 expect "PostgreSQL: the roles from the secrets exist, neither is a superuser" \
   test "$(psql -c "select string_agg(rolname || ':' || rolsuper, ',' order by rolname) from pg_roles where rolname like 'zava%'")" \
@@ -129,7 +136,7 @@ expect "doctor passes as the analyst (exit $status)" \
   test "$status" -eq 0 -a -n "$(grep -l 'Row-level security holds' "$IMAGE_DIR/doctor-analyst.log")"
 
 # --- the server ---------------------------------------------------------------------------------
-podman create --name "$SERVER" --network "$NET" -p "127.0.0.1:$PORT:8000" \
+podman create --name "$SERVER" --network "$NET" --add-host "$DB:$db_ip" -p "127.0.0.1:$PORT:8000" \
   --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges -v "$SECRETS:/run/secrets:ro" \
   -e ZAVA_DATABASE_URL="$(db_url zava_analyst)" -e ZAVA_PASSWORD_FILES="zava_analyst=/run/secrets/zava_analyst_password" \
   -e ZAVA_ALLOWED_HOSTS="localhost:*,127.0.0.1:*,zava.test:*" "$ZAVA_IMAGE" >/dev/null
@@ -208,7 +215,7 @@ token_env=(-e ZAVA_DATABASE_URL="$(db_url zava_analyst)" -e ZAVA_PASSWORD_FILES=
 token=$("${zava_run[@]}" "${token_env[@]}" "$ZAVA_IMAGE" token mint --as seattle --ttl 10m 2> "$IMAGE_DIR/token-mint.log" | tail -1)
 expect "zava token mint in the image prints a token, labelled not for production" \
   test "$(printf '%s' "$token" | tr -cd '.' | wc -c)" -eq 2 -a -n "$(grep -il 'not for production' "$IMAGE_DIR/token-mint.log")"
-podman run -d --name "$TOKEN_SERVER" --network "$NET" -p "127.0.0.1:$TOKEN_PORT:8000" --read-only --tmpfs /tmp --cap-drop ALL \
+podman run -d --name "$TOKEN_SERVER" --network "$NET" --add-host "$DB:$db_ip" -p "127.0.0.1:$TOKEN_PORT:8000" --read-only --tmpfs /tmp --cap-drop ALL \
   --security-opt no-new-privileges -v "$SECRETS:/run/secrets:ro" "${token_env[@]}" \
   -e ZAVA_ALLOWED_HOSTS="localhost:*,127.0.0.1:*" "$ZAVA_IMAGE" >/dev/null 2>&1
 token_checks=0

@@ -47,3 +47,23 @@ EOF
   # so on every `run`. The tests run `podman healthcheck run` themselves.
   podman info --format '{{.Store.GraphDriverName}}' >/dev/null 2>&1 || die "podman does not start: $(podman info 2>&1 | tail -1)"
 }
+
+# Containers on one podman network find each other by name through podman's DNS server
+# (aardvark-dns 1.4 on Debian 12). On one fresh CI machine it answered nothing for a container
+# name for minutes while the container ran; these tell that apart from a failure of zava's.
+container_ip() { # container, network: the container's address on that network
+  podman inspect --format "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"
+}
+name_resolves() { # network, image, name, tries (one a second): whether a container there resolves the name
+  local _
+  for _ in $(seq 1 "$4"); do
+    podman run --rm --network "$1" --entrypoint getent "$2" hosts "$3" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  return 1
+}
+dns_diagnostics() { # network: what podman's DNS server holds for it
+  printf 'podman DNS for network %s:\n' "$1"
+  ps -eo pid,etime,args | grep '[a]ardvark-dns' || echo "  no aardvark-dns process"
+  cat "/run/containers/networks/aardvark-dns/$1" 2>/dev/null || echo "  no aardvark-dns entries for $1"
+}
