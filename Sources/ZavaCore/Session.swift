@@ -237,7 +237,7 @@ public struct Session: Sendable {
             setup.append("SET LOCAL zava.rls_user_id = '\(identity.rlsUserID.uuidString.lowercased())'")
         }
         if let traceparent {
-            // Checked by `TraceContext` to be hex digits and dashes only.
+            // Written by `Trace.traceparent(of:)` from the span's ids: hex digits and dashes only.
             setup.append("SET LOCAL application_name = 'zava \(traceparent)'")
         }
         let milliseconds = max(1, limits.statementTimeout.wholeMilliseconds)
