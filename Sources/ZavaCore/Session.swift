@@ -231,10 +231,12 @@ public struct Session: Sendable {
     /// server's `pg_stat_activity` and log show which trace a statement belongs to.
     func pipeline(_ sql: String, _ parameters: [String?], settings: [String: String] = [:],
                   traceparent: String? = nil) -> PipelinedStatement {
-        var setup = ["BEGIN READ ONLY"]
+        var setup: [String] = []
+        setup.reserveCapacity(4 + settings.count)
+        setup.append("BEGIN READ ONLY")
         if let identity {
             // A UUID's text is hex digits and dashes only: safe to inline (SET takes no parameters).
-            setup.append("SET LOCAL zava.rls_user_id = '\(identity.rlsUserID.uuidString.lowercased())'")
+            setup.append("SET LOCAL zava.rls_user_id = '\(identity.rlsUserID.lowercaseText)'")
         }
         if let traceparent {
             // Written by `Trace.traceparent(of:)` from the span's ids: hex digits and dashes only.
@@ -242,7 +244,9 @@ public struct Session: Sendable {
         }
         let milliseconds = max(1, limits.statementTimeout.wholeMilliseconds)
         setup.append("SET LOCAL statement_timeout = \(milliseconds)")
-        setup += settings.keys.sorted().map { "SET LOCAL \($0) = \(settings[$0] ?? "DEFAULT")" }
+        if !settings.isEmpty {
+            setup += settings.keys.sorted().map { "SET LOCAL \($0) = \(settings[$0] ?? "DEFAULT")" }
+        }
         return PipelinedStatement(setup: setup, statement: sql, parameters: parameters,
                                   cleanup: ["ROLLBACK", "DEALLOCATE ALL"], rowLimit: limits.rowCap,
                                   timeout: limits.statementTimeout)

@@ -38,7 +38,7 @@ final class LegacySessions: Sendable {
     func open(for principal: Principal, revision: ProtocolRevision) -> Result<String, Refusal> {
         let key = Self.quotaKey(principal)
         let now = ContinuousClock.now
-        let id = UUID().uuidString.lowercased()
+        let id = UUID().lowercaseText
         let outcome = sessions.withLockedValue { sessions -> (opened: Bool, evicted: String?) in
             var evicted: String?
             let own = sessions.filter { $0.value.principal == key }
@@ -109,6 +109,6 @@ final class LegacySessions: Sendable {
 
     /// The key a principal's sessions are counted under.
     private static func quotaKey(_ principal: Principal) -> String {
-        principal.identity.rlsUserID.uuidString + (principal.tokenLabel.map { " " + $0 } ?? "")
+        principal.identity.rlsUserID.lowercaseText + (principal.tokenLabel.map { " " + $0 } ?? "")
     }
 }

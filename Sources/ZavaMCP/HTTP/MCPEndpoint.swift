@@ -52,7 +52,7 @@ struct MCPEndpoint: Sendable {
         span.set("url.path", .string(configuration.path))
         span.set("url.scheme", "http")
         if let port = listening.port { span.set("server.port", .int(Int64(port))) }
-        if let agent = request.headers[.userAgent] { span.set("user_agent.original", .string(String(agent.prefix(256)))) }
+        if let agent = request.headers[.userAgent] { span.set("user_agent.original", .string(Self.clipped(agent, to: 256))) }
         let response = await handle(request, context: context, trace: span.context)
         span.set("http.response.status_code", .int(Int64(response.status.code)))
         if response.status.code >= 500 {
@@ -161,17 +161,18 @@ struct MCPEndpoint: Sendable {
         let target = message.method == "tools/call" || message.method == "prompts/get" ? message.params["name"]?.string : nil
         let parent = Trace.continuing(traceparent: message.meta?["traceparent"]?.string,
                                       tracestate: message.meta?["tracestate"]?.string) ?? parent ?? Trace.current
-        let name = target.map { "\(message.method) \($0.prefix(64))" } ?? message.method
+        let tool = target.map { Self.clipped($0, to: 64) }
+        let name = tool.map { "\(message.method) \($0)" } ?? message.method
         return await Trace.withSpan(name, ofKind: .server, parent: parent) { span in
             span.reserveAttributes(10)
             span.set("mcp.method.name", .string(message.method))
             span.set("mcp.protocol.version", .string(revision.rawValue))
             if let sessionID { span.set("mcp.session.id", .string(sessionID)) }
             if let id = message.id {
-                span.set("jsonrpc.request.id", .string(String(String(decoding: JSONWriter.bytes(id.json), as: UTF8.self).prefix(128))))
+                span.set("jsonrpc.request.id", .string(Self.clipped(id.description, to: 128)))
             }
-            if message.method == "tools/call", let target {
-                span.set("gen_ai.tool.name", .string(String(target.prefix(64))))
+            if message.method == "tools/call", let tool {
+                span.set("gen_ai.tool.name", .string(tool))
                 span.set("gen_ai.operation.name", "execute_tool")
             }
             span.set("zava.identity", .string(principal.identity.profile))
@@ -225,8 +226,7 @@ struct MCPEndpoint: Sendable {
     /// What every revision's transport requires of a POST: a JSON body, and an answer the
     /// client accepts as JSON.
     private func mediaRefusal(_ headers: [String: String]) -> Refusal? {
-        let accept = headers["accept"]?.lowercased() ?? ""
-        guard ["application/json", "*/*", "application/*"].contains(where: accept.contains) else {
+        guard Self.acceptsJSON(headers["accept"]?.lowercased() ?? "") else {
             return Refusal(status: 406, code: Refusal.invalidRequestCode,
                            message: "Not Acceptable: the client must accept application/json", reason: .method)
         }
@@ -235,6 +235,15 @@ struct MCPEndpoint: Sendable {
                            message: "Unsupported Media Type: the body must be application/json", reason: .method)
         }
         return nil
+    }
+
+    /// Whether an `Accept` value lists a media range that JSON matches.
+    static func acceptsJSON(_ accept: String) -> Bool {
+        accept.utf8.split(separator: UInt8(ascii: ",")).contains { range in
+            let media = range.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            return media.starts(with: "application/json".utf8) || media.starts(with: "*/*".utf8)
+                || media.starts(with: "application/*".utf8)
+        }
     }
 
     /// A legacy client's version header, when sent, must name a revision this server speaks.
@@ -318,13 +327,19 @@ struct MCPEndpoint: Sendable {
     /// Lower-case names; repeated headers joined with ", " (RFC 9110). Host comes from the
     /// request's authority, where HTTPTypes keeps it.
     static func headers(of request: Request) -> [String: String] {
-        var headers: [String: String] = [:]
+        var headers = [String: String](minimumCapacity: request.headers.count + 1)
         for field in request.headers {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
         if let authority = request.head.authority { headers["host"] = authority }
         return headers
+    }
+
+    /// `text` cut to `limit` characters for a span attribute; most values are shorter, and
+    /// counting their bytes costs less than walking their characters.
+    static func clipped(_ text: String, to limit: Int) -> String {
+        text.utf8.count <= limit ? text : String(text.prefix(limit))
     }
 
     /// Short, random, unique enough to follow one request through the logs.

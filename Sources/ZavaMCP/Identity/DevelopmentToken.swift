@@ -25,7 +25,7 @@ public enum DevelopmentToken {
             }
             claimValue = value
         } else {
-            claimValue = identity.rlsUserID.uuidString.lowercased()
+            claimValue = identity.rlsUserID.lowercaseText
         }
         let resource = ProtectedResource.url(settings, configuration: configuration, port: configuration.port)
         let audience = settings.audiences.first ?? resource

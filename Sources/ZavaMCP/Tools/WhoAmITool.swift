@@ -36,7 +36,7 @@ struct WhoAmITool: AnalystTool {
                 "profile": .string(identity.profile),
                 "store_name": identity.storeName.map(JSON.string) ?? .null,
                 "store_id": identity.storeID.map(JSON.int) ?? .null,
-                "rls_user_id": .string(identity.rlsUserID.uuidString.lowercased()),
+                "rls_user_id": .string(identity.rlsUserID.lowercaseText),
                 "head_office": .bool(identity.isHeadOffice),
                 "sees": .string(whoami.sees),
                 "authenticated_by": .string(context.principal.source.rawValue),

@@ -11,7 +11,7 @@ struct ConnInfoCommand: REPLCommand {
         let via = info.host.map { "on host \"\($0)\"" } ?? "via a local socket"
         repl.print("You are connected to database \"\(info.database)\" as user \"\(info.user)\" \(via) at port \"\(info.port)\".")
         if let identity = repl.identity {
-            repl.print("Statements run as \(identity), rls_user_id \(identity.rlsUserID.uuidString.lowercased()).")
+            repl.print("Statements run as \(identity), rls_user_id \(identity.rlsUserID.lowercaseText).")
         }
         return .next
     }

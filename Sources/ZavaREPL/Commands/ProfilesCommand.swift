@@ -11,7 +11,7 @@ struct ProfilesCommand: REPLCommand {
     func run(in repl: REPL) async throws -> REPL.Flow {
         let rows = repl.directory.identities.map { identity -> [PGValue] in
             [.text(identity.profile), identity.storeName.map(PGValue.text) ?? .text("(head office: every store)"),
-             .uuid(identity.rlsUserID.uuidString.lowercased())]
+             .uuid(identity.rlsUserID.lowercaseText)]
         }
         repl.show(QueryResult(columns: [REPL.textColumn("profile"), REPL.textColumn("store"), REPL.textColumn("rls_user_id")],
                               rows: rows))

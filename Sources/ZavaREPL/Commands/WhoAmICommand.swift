@@ -10,7 +10,7 @@ struct WhoAmICommand: REPLCommand {
         if repl.identity != nil {
             let whoami = try await repl.analyst().whoami()
             let identity = whoami.identity
-            repl.print("\(identity), rls_user_id \(identity.rlsUserID.uuidString.lowercased()).\(whoami.orderDatesNote)")
+            repl.print("\(identity), rls_user_id \(identity.rlsUserID.lowercaseText).\(whoami.orderDatesNote)")
         } else {
             repl.print("No identity: queries are refused until you choose one with :as.")
         }

@@ -218,4 +218,21 @@ struct InFlightRequestsTests {
             #expect(JSONReader.read(Array(bad.utf8)) == nil, "\(bad)")
         }
     }
+
+    @Test func acceptMustListAMediaRangeJSONMatches() {
+        for accepted in ["application/json, text/event-stream", "text/event-stream,application/json;q=0.9", "*/*", "application/*",
+                         "text/html,  application/json", "text/plain,\tapplication/json"] {
+            #expect(MCPEndpoint.acceptsJSON(accepted), "\(accepted)")
+        }
+        for refused in ["", "text/event-stream", "text/html, text/plain", "text/x-application/json"] {
+            #expect(!MCPEndpoint.acceptsJSON(refused), "\(refused)")
+        }
+    }
+
+    @Test func aUUIDsTextIsLowerCaseAndCanonical() {
+        for uuid in [Identity.headOfficeID, UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+            + (0..<64).map({ _ in UUID() }) {
+            #expect(uuid.lowercaseText == uuid.uuidString.lowercased())
+        }
+    }
 }
