@@ -30,6 +30,13 @@ import ZavaTesting
         #expect(sent.rowLimit == 100 && sent.timeout == .milliseconds(2_500))
     }
 
+    @Test func anIdentitysUUIDTextIsLowerCaseAndCanonical() {
+        for uuid in [Identity.headOfficeID, UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+            + (0..<64).map({ _ in UUID() }) {
+            #expect(uuid.lowercaseText == uuid.uuidString.lowercased())
+        }
+    }
+
     @Test func catalogueReadsCarryNoIdentityAndAPrincipalIsChargedToo() async throws {
         let executor = FakeStatementExecutor()
         let database = Database.fake(executor)

@@ -94,6 +94,16 @@ struct UnitTests {
         #expect(MCPServerConfiguration(host: "0.0.0.0").endpointURL(port: 9) == "http://127.0.0.1:9/mcp")
         #expect(MCPServerConfiguration(path: "tools").path == "/tools")
     }
+
+    @Test func acceptMustListAMediaRangeJSONMatches() {
+        for accepted in ["application/json, text/event-stream", "text/event-stream,application/json;q=0.9", "*/*", "application/*",
+                         "text/html,  application/json", "text/plain,\tapplication/json"] {
+            #expect(MCPEndpoint.acceptsJSON(accepted), "\(accepted)")
+        }
+        for refused in ["", "text/event-stream", "text/html, text/plain", "text/x-application/json"] {
+            #expect(!MCPEndpoint.acceptsJSON(refused), "\(refused)")
+        }
+    }
 }
 
 @Suite("In-flight requests")
@@ -216,23 +226,6 @@ struct InFlightRequestsTests {
         #expect(JSONReader.read(JSONWriter.bytes(value)) == value)
         for bad in [#"{"a":1,"a":2}"#, #"{"a":1e999}"#, #"[1,]"#, #"{"a":01}"#, #""\ud800""#, "\u{1}", #"{"a":1} x"#] {
             #expect(JSONReader.read(Array(bad.utf8)) == nil, "\(bad)")
-        }
-    }
-
-    @Test func acceptMustListAMediaRangeJSONMatches() {
-        for accepted in ["application/json, text/event-stream", "text/event-stream,application/json;q=0.9", "*/*", "application/*",
-                         "text/html,  application/json", "text/plain,\tapplication/json"] {
-            #expect(MCPEndpoint.acceptsJSON(accepted), "\(accepted)")
-        }
-        for refused in ["", "text/event-stream", "text/html, text/plain", "text/x-application/json"] {
-            #expect(!MCPEndpoint.acceptsJSON(refused), "\(refused)")
-        }
-    }
-
-    @Test func aUUIDsTextIsLowerCaseAndCanonical() {
-        for uuid in [Identity.headOfficeID, UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
-            + (0..<64).map({ _ in UUID() }) {
-            #expect(uuid.lowercaseText == uuid.uuidString.lowercased())
         }
     }
 }
