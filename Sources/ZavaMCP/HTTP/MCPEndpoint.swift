@@ -237,14 +237,25 @@ struct MCPEndpoint: Sendable {
         return nil
     }
 
-    /// Whether an `Accept` value lists a media range that JSON matches.
+    /// Whether an `Accept` value lists a media range that JSON matches. One pass over its
+    /// bytes, nothing allocated: a client chooses how many ranges the header holds.
     static func acceptsJSON(_ accept: String) -> Bool {
-        accept.utf8.split(separator: UInt8(ascii: ",")).contains { range in
-            let media = range.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            return media.starts(with: "application/json".utf8) || media.starts(with: "*/*".utf8)
-                || media.starts(with: "application/*".utf8)
+        var accept = accept
+        return accept.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+                let media = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if jsonMediaRanges.contains(where: { media.starts(with: $0) }) { return true }
+                start = end + 1
+            }
+            return false
         }
     }
+
+    private static let jsonMediaRanges = ["application/json", "*/*", "application/*"].map { Array($0.utf8) }
 
     /// A legacy client's version header, when sent, must name a revision this server speaks.
     private func legacyVersionRefusal(_ headers: [String: String]) -> Refusal? {

@@ -103,6 +103,9 @@ struct UnitTests {
         for refused in ["", "text/event-stream", "text/html, text/plain", "text/x-application/json"] {
             #expect(!MCPEndpoint.acceptsJSON(refused), "\(refused)")
         }
+        // A header of many ranges (a client chooses how many) is read to its end.
+        let many = String(repeating: "a,", count: 40_000)
+        #expect(MCPEndpoint.acceptsJSON(many + " application/json") && !MCPEndpoint.acceptsJSON(many))
     }
 }
 
